@@ -1,0 +1,137 @@
+/**
+ * The contract every agent tool follows: builtin (Read, Edit, Bash, ...), the
+ * `ide` channel (mcp__ide__*), and MCP servers' tools (mcp__<server>__<tool>).
+ * Pure TypeScript: no `vscode` here. The editor supplies its own
+ * implementations of the capabilities below (FileAccess, DiagnosticsProvider...)
+ * through ToolContext.
+ */
+
+export type JsonSchema = { type: 'object'; properties?: Record<string, unknown>; required?: string[]; [k: string]: unknown };
+
+export type ToolResultContent =
+  | { type: 'text'; text: string }
+  | { type: 'image'; source: { type: 'base64'; media_type: string; data: string } };
+
+export interface ToolResult {
+  content: ToolResultContent[];
+  isError?: boolean;
+  /** Extra data for the UI card (never sent to the model): a diff, an exit code... */
+  display?: ToolDisplay;
+}
+
+export interface ToolDisplay {
+  /** Unified diff of a file change. */
+  diff?: string;
+  /** Path the tool touched, for a "open file" link. */
+  path?: string;
+  exitCode?: number | null;
+  summary?: string;
+}
+
+/** How risky a tool is; drives the default approval policy. */
+export type ToolKind = 'read' | 'edit' | 'execute' | 'mcp';
+
+/** What the user is asked to approve, shown on the tool card. */
+export interface ApprovalRequest {
+  /** One line: "Edit lib/foo.ex", "Run `mix test`". */
+  title: string;
+  /** The exact change as a unified diff (edits). */
+  diff?: string;
+  /** The exact command (Bash, executeCode). */
+  command?: string;
+  /** Extra warning, e.g. "This writes the extension's own settings". */
+  warning?: string;
+}
+
+/** Files as the agent sees them. In VS Code, reads see unsaved buffers and
+ *  writes go through WorkspaceEdit (undoable); headless, plain fs. */
+export interface FileAccess {
+  /** Text and a version stamp (mtime+size on disk, or a buffer version when dirty). */
+  readText(absPath: string): Promise<{ text: string; version: string }>;
+  /** The current version stamp without reading the whole file, or undefined if missing. */
+  version(absPath: string): Promise<string | undefined>;
+  writeText(absPath: string, text: string): Promise<void>;
+}
+
+/** Per-conversation memory of what the agent has read (read-before-write rule). */
+export interface ReadTracker {
+  markRead(absPath: string, version: string): void;
+  /** The version seen at the last Read, or undefined if never read. */
+  lastRead(absPath: string): string | undefined;
+}
+
+export interface ToolContext {
+  /** Absolute workspace folder paths; tools may touch nothing outside them. */
+  workspaceFolders: string[];
+  /** Working directory for Bash and relative defaults (the first folder, usually). */
+  cwd: string;
+  signal: AbortSignal;
+  files: FileAccess;
+  reads: ReadTracker;
+  /** Live output (Bash stdout/stderr) for the UI card. */
+  onOutput?: (chunk: string) => void;
+  /** Extra capabilities some tools need (diagnostics, ripgrep path, ...). */
+  services: ToolServices;
+}
+
+/** Optional capabilities, filled by whoever hosts the tools. */
+export interface ToolServices {
+  /** Path to an `rg` binary, if one was found. */
+  ripgrepPath?: string;
+  /** Editor diagnostics (the ide channel). */
+  diagnostics?: DiagnosticsProvider;
+  /** Wait for a file's diagnostics to settle after an edit and return them as text, if any. */
+  diagnosticsAfterEdit?: (absPath: string, signal: AbortSignal) => Promise<string | undefined>;
+  /** Notebook editing through the editor's notebook API, when available. */
+  notebooks?: NotebookAccess;
+  /** Run a shell command in a visible terminal instead of a hidden process. */
+  [key: string]: unknown;
+}
+
+/** Claude Code's getDiagnostics shape. */
+export interface FileDiagnostics {
+  uri: string;
+  diagnostics: Array<{
+    message: string;
+    severity: 'Error' | 'Warning' | 'Information' | 'Hint';
+    range: { start: { line: number; character: number }; end: { line: number; character: number } };
+    source?: string;
+    code?: string;
+  }>;
+}
+
+export interface DiagnosticsProvider {
+  /** All files' diagnostics, or one file's when uri is given. */
+  get(uri?: string): Promise<FileDiagnostics[]>;
+}
+
+export interface NotebookAccess {
+  editCell(
+    absPath: string,
+    edit: { cellId?: string; newSource: string; cellType?: 'code' | 'markdown'; editMode: 'replace' | 'insert' | 'delete' },
+  ): Promise<string>;
+}
+
+export interface Tool<I = Record<string, unknown>> {
+  /** Model-facing name: "Read", "mcp__ide__getDiagnostics", "mcp__tidewave__get_logs". */
+  name: string;
+  description: string;
+  inputSchema: JsonSchema;
+  kind: ToolKind;
+  /** Read-only tools may run in parallel and without approval by default. */
+  readOnly: boolean;
+  /** What to show the user before running (only asked for tools that need approval). */
+  describe?(input: I, ctx: ToolContext): Promise<ApprovalRequest>;
+  invoke(input: I, ctx: ToolContext): Promise<ToolResult>;
+}
+
+/** Errors a tool throws to report a clear failure to the model (becomes is_error). */
+export class ToolError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'ToolError';
+  }
+}
+
+export const textResult = (text: string, display?: ToolDisplay): ToolResult => ({ content: [{ type: 'text', text }], display });
+export const errorResult = (text: string): ToolResult => ({ content: [{ type: 'text', text }], isError: true });

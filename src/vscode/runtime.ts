@@ -1,0 +1,73 @@
+/**
+ * The runtime: everything heavy, loaded on first use (see extension.ts).
+ * Each feature registers its commands and services here. Features live in
+ * their own folders under src/vscode/ and are composed below.
+ */
+import * as vscode from 'vscode';
+
+export type CommandHandler = (...args: unknown[]) => unknown;
+
+export class Runtime implements vscode.Disposable {
+  private readonly commands = new Map<string, CommandHandler>();
+  private readonly disposables: vscode.Disposable[] = [];
+  private chatViewResolver?: (view: vscode.WebviewView, ctx: vscode.WebviewViewResolveContext, token: vscode.CancellationToken) => Promise<void> | void;
+
+  constructor(
+    readonly context: vscode.ExtensionContext,
+    readonly log: vscode.LogOutputChannel,
+  ) {}
+
+  registerCommand(id: string, handler: CommandHandler): void {
+    this.commands.set(id, handler);
+  }
+
+  async runCommand(id: string, args: unknown[]): Promise<unknown> {
+    const handler = this.commands.get(id);
+    if (!handler) {
+      void vscode.window.showWarningMessage(`Elixir Agent: the command ${id} is not available.`);
+      return undefined;
+    }
+    try {
+      return await handler(...args);
+    } catch (err) {
+      const message = err instanceof Error ? err.message : String(err);
+      this.log.error(`command ${id} failed: ${err instanceof Error ? (err.stack ?? message) : message}`);
+      void vscode.window.showErrorMessage(`Elixir Agent: ${message}`);
+      return undefined;
+    }
+  }
+
+  setChatViewResolver(resolver: Runtime['chatViewResolver']): void {
+    this.chatViewResolver = resolver;
+  }
+
+  async resolveChatView(view: vscode.WebviewView, ctx: vscode.WebviewViewResolveContext, token: vscode.CancellationToken): Promise<void> {
+    if (!this.chatViewResolver) throw new Error('the chat view is not available');
+    await this.chatViewResolver(view, ctx, token);
+  }
+
+  /** Owned by the runtime; disposed with the extension. */
+  track<T extends vscode.Disposable>(d: T): T {
+    this.disposables.push(d);
+    return d;
+  }
+
+  async dispose(): Promise<void> {
+    for (const d of this.disposables.splice(0).reverse()) {
+      try {
+        await (d.dispose() as unknown);
+      } catch (err) {
+        this.log.warn(`dispose failed: ${String(err)}`);
+      }
+    }
+  }
+}
+
+export async function createRuntime(context: vscode.ExtensionContext, log: vscode.LogOutputChannel): Promise<Runtime> {
+  const rt = new Runtime(context, log);
+  rt.registerCommand('elixirAgent.showLog', () => log.show());
+  // --- features register here (one line each) ---
+  // --- end features ---
+  log.info('Elixir Agent runtime ready');
+  return rt;
+}

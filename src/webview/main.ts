@@ -1,0 +1,2 @@
+// Chat webview entry (placeholder until the chat panel lands).
+document.body.textContent = 'Elixir Agent';
