@@ -1,4 +1,47 @@
-/** `elixir-agent` command line: agents check | run | diagnostics. Subcommands are added by their features. */
-const [, , command] = process.argv;
-console.error(`elixir-agent: unknown command ${command ?? '(none)'}`);
-process.exit(2);
+/**
+ * `elixir-agent` command line. Same core as the extension, no `vscode`.
+ *   elixir-agent agents check [DIR]
+ *   elixir-agent run [--agent NAME] [--cwd DIR] [--allow-tools A,B] [--json] "PROMPT"
+ *   elixir-agent diagnostics [DIR]
+ */
+type Subcommand = (args: string[]) => Promise<number>;
+
+const subcommands: Record<string, () => Promise<Subcommand>> = {
+  // Each feature adds its entry: name -> lazy import of its module's `main`.
+};
+
+function usage(): string {
+  return [
+    'usage: elixir-agent <command> [options]',
+    '',
+    'commands:',
+    '  agents check [DIR]     list the agents of DIR (default .) and report broken agent files',
+    '  run [options] PROMPT   run an agent headless (see `elixir-agent run --help`)',
+    '  diagnostics [DIR]      run mix compile in DIR and print the diagnostics as JSON',
+  ].join('\n');
+}
+
+async function main(argv: string[]): Promise<number> {
+  const [command, ...rest] = argv;
+  if (!command || command === '--help' || command === '-h') {
+    console.log(usage());
+    return command ? 0 : 2;
+  }
+  const load = subcommands[command];
+  if (!load) {
+    console.error(`elixir-agent: unknown command '${command}'\n\n${usage()}`);
+    return 2;
+  }
+  const run = await load();
+  return run(rest);
+}
+
+main(process.argv.slice(2)).then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (err: unknown) => {
+    console.error(`elixir-agent: ${err instanceof Error ? err.message : String(err)}`);
+    process.exitCode = 1;
+  },
+);

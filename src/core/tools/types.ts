@@ -135,3 +135,14 @@ export class ToolError extends Error {
 
 export const textResult = (text: string, display?: ToolDisplay): ToolResult => ({ content: [{ type: 'text', text }], display });
 export const errorResult = (text: string): ToolResult => ({ content: [{ type: 'text', text }], isError: true });
+
+/** What the approval policy says before a tool runs. */
+export type PolicyDecision = 'allow' | 'ask' | 'deny';
+
+/** Settings-driven policy (per-tool rules, Bash allow-list, permissionMode, trust). */
+export interface ApprovalPolicy {
+  decide(tool: Tool, input: unknown): Promise<{ decision: PolicyDecision; reason?: string }>;
+}
+
+/** The user's answer on the tool card. */
+export type UserApproval = { decision: 'allowOnce' | 'allowConversation' } | { decision: 'deny'; reason?: string };
