@@ -4,10 +4,13 @@
  * their own folders under src/vscode/ and are composed below.
  */
 import * as vscode from 'vscode';
+import type { Services } from './services';
 
 export type CommandHandler = (...args: unknown[]) => unknown;
 
 export class Runtime implements vscode.Disposable {
+  /** What features offer each other (see services.ts). */
+  readonly services: Services = {};
   private readonly commands = new Map<string, CommandHandler>();
   private readonly disposables: vscode.Disposable[] = [];
   private chatViewResolver?: (view: vscode.WebviewView, ctx: vscode.WebviewViewResolveContext, token: vscode.CancellationToken) => Promise<void> | void;

@@ -1,0 +1,12 @@
+/**
+ * Services that features offer each other inside the runtime. Each feature
+ * fills its own field in createRuntime (runtime.ts); consumers must cope with
+ * a field being absent (feature disabled, e.g. in Restricted Mode).
+ * Add a field for your feature here (additive edits only).
+ */
+export interface Services {
+  /** Put text in the chat input (visible, editable) and optionally send it. Owned by the chat controller. */
+  chat?: {
+    prefill(text: string, options?: { send?: boolean }): Promise<void>;
+  };
+}
