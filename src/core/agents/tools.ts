@@ -1,0 +1,204 @@
+/**
+ * Resolves an agent's `tools` / `disallowedTools` against what the host
+ * offers right now: builtin tools (each perhaps unavailable for a reason,
+ * e.g. Restricted Mode) and MCP servers with their state and tool lists.
+ * Every name the agent lists gets a status (available, unavailable with a
+ * reason, unknown with a hint); nothing is dropped silently, nothing throws.
+ */
+import { closest } from './parse';
+import type { AgentDefinition, ToolStatus } from './types';
+
+/** Claude Code's builtin tools that this extension implements. */
+export const BUILTIN_TOOL_NAMES = ['Read', 'Write', 'Edit', 'MultiEdit', 'Glob', 'Grep', 'LS', 'Bash', 'NotebookEdit'] as const;
+
+/** The `ide` channel's tools (served by the extension, named like MCP tools). */
+export const IDE_TOOL_NAMES = ['mcp__ide__getDiagnostics', 'mcp__ide__executeCode'] as const;
+
+export type McpServerState = 'connected' | 'connecting' | 'down' | 'disabled';
+
+export interface OfferedTool {
+  name: string;
+  /** Set when the tool exists but cannot run now ("disabled in Restricted Mode"). */
+  unavailable?: string;
+}
+
+export interface McpServerOffer {
+  name: string;
+  state: McpServerState;
+  /** Tool names (without the `mcp__server__` prefix) from `tools/list`, when connected. */
+  tools?: string[];
+  /** Why it is not connected: an error, "Restricted Mode", ... */
+  detail?: string;
+}
+
+export interface ToolOffer {
+  /** Builtin tools and any other directly offered tool (the `ide` channel's tools by full name). */
+  tools: OfferedTool[];
+  mcpServers: McpServerOffer[];
+  /**
+   * How to treat an MCP server nobody reported: `unknown` in the editor (it is
+   * not configured), `not-connected` in the CLI check (it does not start servers).
+   */
+  unlistedMcpServer?: 'unknown' | 'not-connected';
+}
+
+export interface ToolResolution {
+  /** One entry per name the agent lists (or, when `tools` is omitted, per offered tool and server). */
+  statuses: ToolStatus[];
+  /** Tool names to give the model now: available and not disallowed. */
+  enabled: string[];
+}
+
+/** Claude Code tools this extension does not offer, with what to use instead. */
+const NOT_OFFERED: Record<string, string> = {
+  WebFetch: 'a Claude Code tool this extension does not offer (no web access); an MCP server can provide one',
+  WebSearch: 'a Claude Code tool this extension does not offer (no web access); an MCP server can provide one',
+  TodoWrite: 'a Claude Code tool this extension does not offer; the agent keeps its plan in the conversation',
+  TodoRead: 'a Claude Code tool this extension does not offer',
+  Task: 'sub-agents (Task) are not offered by this extension',
+  Agent: 'sub-agents are not offered by this extension',
+  NotebookRead: 'folded into Read in Claude Code: use Read',
+  BashOutput: 'background shells are not offered: Bash runs commands to completion',
+  KillBash: 'background shells are not offered: Bash runs commands to completion',
+  KillShell: 'background shells are not offered: Bash runs commands to completion',
+  ExitPlanMode: 'a Claude Code mode tool this extension does not offer',
+  SlashCommand: 'slash commands are not offered by this extension',
+  Skill: 'skills are not offered by this extension',
+  AskUserQuestion: 'a Claude Code tool this extension does not offer; the agent asks in its answer',
+  LS: 'removed from recent Claude Code: use Glob, or Bash `ls`',
+  MultiEdit: 'removed from recent Claude Code: use Edit',
+};
+
+/** Tidewave tools that were renamed or removed (tools/list is the truth; these are hints). */
+const TIDEWAVE_REMOVED: Record<string, string> = {
+  get_package_location: 'removed in Tidewave 0.9: use get_source_location with reference "dep:NAME"',
+  list_liveview_pages: 'removed in Tidewave 0.9',
+  search_package_docs: 'removed in Tidewave 0.9: use get_docs',
+  get_ecto_schemas: 'removed in Tidewave 0.9: use project_eval or get_source_location',
+  read_project_file: 'Tidewave no longer offers file tools: use Read',
+  write_project_file: 'Tidewave no longer offers file tools: use Write',
+  edit_project_file: 'Tidewave no longer offers file tools: use Edit',
+  list_project_files: 'Tidewave no longer offers file tools: use Glob',
+  grep: 'Tidewave no longer offers file tools: use Grep',
+  shell_eval: 'Tidewave no longer offers a shell tool: use Bash',
+  package_search: 'removed from Tidewave',
+};
+
+/** A hint for a tool name an MCP server does not offer (known renames), if any. */
+export function mcpToolHint(server: string, tool: string): string | undefined {
+  return server === 'tidewave' ? TIDEWAVE_REMOVED[tool] : undefined;
+}
+
+type Pattern = { kind: 'tool'; name: string } | { kind: 'server'; server: string };
+
+/** `mcp__s__t` → tool, `mcp__s` and `mcp__s__*` → whole server, anything else → a tool name. */
+export function parseToolPattern(entry: string): Pattern & { server?: string; tool?: string } {
+  const m = /^mcp__(.+?)(?:__(.*))?$/.exec(entry);
+  if (!m) return { kind: 'tool', name: entry };
+  const [, server, tool] = m;
+  if (tool === undefined || tool === '*' || tool === '') return { kind: 'server', server };
+  return { kind: 'tool', name: entry, server, tool };
+}
+
+const stateText = (s: McpServerOffer): string => {
+  const what =
+    s.state === 'connecting' ? 'is still connecting' : s.state === 'disabled' ? 'is disabled' : s.state === 'down' ? 'is not running' : 'is connected';
+  return `MCP server "${s.name}" ${what}${s.detail ? ` (${s.detail})` : ''}`;
+};
+
+/** Resolves an agent's tools against an offer. */
+export function resolveTools(agent: Pick<AgentDefinition, 'tools' | 'disallowedTools'>, offer: ToolOffer): ToolResolution {
+  const offered = new Map(offer.tools.map((t) => [t.name, t]));
+  const servers = new Map(offer.mcpServers.map((s) => [s.name, s]));
+  const serverToolNames = (s: McpServerOffer): string[] => (s.state === 'connected' ? (s.tools ?? []).map((t) => `mcp__${s.name}__${t}`) : []);
+  /** Every tool name that exists right now. */
+  const universe = [...offered.keys(), ...offer.mcpServers.flatMap(serverToolNames)];
+
+  const matches = (entry: string, name: string): boolean => {
+    const p = parseToolPattern(entry);
+    return p.kind === 'server' ? name.startsWith(`mcp__${p.server}__`) : p.name === name;
+  };
+  const disallowed = agent.disallowedTools ?? [];
+  const isDisallowed = (name: string): boolean => disallowed.some((d) => matches(d, name));
+  const usable = (name: string): boolean => !isDisallowed(name) && !offered.get(name)?.unavailable;
+
+  const statuses: ToolStatus[] = [];
+  const enabled = new Set<string>();
+
+  const resolveName = (name: string): ToolStatus => {
+    if (isDisallowed(name)) return { name, status: 'unavailable', reason: 'removed by disallowedTools' };
+    const direct = offered.get(name);
+    if (direct) {
+      if (direct.unavailable) return { name, status: 'unavailable', reason: direct.unavailable };
+      enabled.add(name);
+      return { name, status: 'available' };
+    }
+    const p = parseToolPattern(name);
+    if (p.server && p.tool) {
+      const s = servers.get(p.server);
+      const hint = mcpToolHint(p.server, p.tool);
+      if (s?.state === 'connected') {
+        if (s.tools?.includes(p.tool)) {
+          enabled.add(name);
+          return { name, status: 'available' };
+        }
+        const guess = s.tools ? closest(p.tool, s.tools, 3) : undefined;
+        return {
+          name,
+          status: 'unknown',
+          hint: hint ?? (guess ? `"${p.server}" has no tool ${p.tool}; did you mean mcp__${p.server}__${guess}?` : `"${p.server}" has no tool ${p.tool}`),
+        };
+      }
+      // Not connected: we cannot see its tools. Known removals are flagged anyway.
+      if (hint) return { name, status: 'unknown', hint };
+      if (s) return { name, status: 'unavailable', reason: stateText(s) };
+      if (offer.unlistedMcpServer === 'not-connected') return { name, status: 'unavailable', reason: 'not connected (MCP servers are not started here)' };
+      const ideHint = p.server === 'ide' ? 'the ide channel is not available here' : `no MCP server named "${p.server}" is configured (.mcp.json or the elixirAgent.mcp.servers setting)`;
+      return { name, status: 'unknown', hint: ideHint };
+    }
+    const known = NOT_OFFERED[name];
+    if (known) return { name, status: 'unknown', hint: known };
+    const guess = closest(name, [...offered.keys()].filter((n) => !n.startsWith('mcp__')), 2);
+    return { name, status: 'unknown', hint: guess ? `not a tool this extension offers; did you mean ${guess}?` : 'not a tool this extension offers' };
+  };
+
+  const resolveServer = (entry: string, server: string): ToolStatus => {
+    const s = servers.get(server);
+    // Directly offered tools under this prefix (the ide channel) count too.
+    const direct = [...offered.keys()].filter((n) => n.startsWith(`mcp__${server}__`));
+    const names = [...direct, ...(s ? serverToolNames(s) : [])].filter(usable);
+    if (names.length > 0 || s?.state === 'connected') {
+      names.forEach((n) => enabled.add(n));
+      return { name: entry, status: 'available', detail: `${names.length} tool${names.length === 1 ? '' : 's'}`, expandsTo: names };
+    }
+    if (direct.length > 0) {
+      const why = direct.map((n) => (isDisallowed(n) ? 'removed by disallowedTools' : offered.get(n)?.unavailable)).find(Boolean);
+      return { name: entry, status: 'unavailable', reason: why ?? 'unavailable' };
+    }
+    if (s) return { name: entry, status: 'unavailable', reason: stateText(s) };
+    if (offer.unlistedMcpServer === 'not-connected') return { name: entry, status: 'unavailable', reason: 'not connected (MCP servers are not started here)' };
+    return {
+      name: entry,
+      status: 'unknown',
+      hint: `no MCP server named "${server}" is configured (.mcp.json or the elixirAgent.mcp.servers setting)`,
+    };
+  };
+
+  if (agent.tools === undefined) {
+    // Omitted: every tool, MCP included (minus disallowedTools).
+    for (const t of offer.tools) statuses.push(resolveName(t.name));
+    for (const s of offer.mcpServers) statuses.push(resolveServer(`mcp__${s.name}`, s.name));
+  } else {
+    for (const entry of agent.tools) {
+      const p = parseToolPattern(entry);
+      statuses.push(p.kind === 'server' ? resolveServer(entry, p.server) : resolveName(entry));
+    }
+  }
+
+  return { statuses, enabled: universe.filter((n) => enabled.has(n)) };
+}
+
+/** The offer the CLI check assumes: builtin tools available, MCP servers (the ide channel included) not connected. */
+export function cliToolOffer(): ToolOffer {
+  return { tools: BUILTIN_TOOL_NAMES.map((name) => ({ name })), mcpServers: [], unlistedMcpServer: 'not-connected' };
+}
