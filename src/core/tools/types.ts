@@ -41,6 +41,9 @@ export interface ApprovalRequest {
   command?: string;
   /** Extra warning, e.g. "This writes the extension's own settings". */
   warning?: string;
+  /** Ask on every call: an earlier "allow for this conversation" must not cover it
+   *  (set for protected files such as .vscode/settings.json). */
+  askEveryTime?: boolean;
 }
 
 /** Files as the agent sees them. In VS Code, reads see unsaved buffers and
@@ -84,6 +87,10 @@ export interface ToolServices {
   diagnosticsAfterEdit?: (absPath: string, signal: AbortSignal) => Promise<string | undefined>;
   /** Notebook editing through the editor's notebook API, when available. */
   notebooks?: NotebookAccess;
+  /** Mirror Bash commands and their live output in a visible terminal. */
+  bashMirror?: BashMirror;
+  /** Extra absolute paths no tool may write without an explicit confirmation. */
+  protectedPaths?: string[];
   /** Run a shell command in a visible terminal instead of a hidden process. */
   [key: string]: unknown;
 }
@@ -103,6 +110,11 @@ export interface FileDiagnostics {
 export interface DiagnosticsProvider {
   /** All files' diagnostics, or one file's when uri is given. */
   get(uri?: string): Promise<FileDiagnostics[]>;
+}
+
+/** A visible terminal that shows a Bash command and its output as it runs. */
+export interface BashMirror {
+  start(command: string, cwd: string): { write(chunk: string): void; end(result: { exitCode: number | null; timedOut: boolean; cancelled: boolean }): void };
 }
 
 export interface NotebookAccess {
@@ -141,7 +153,8 @@ export type PolicyDecision = 'allow' | 'ask' | 'deny';
 
 /** Settings-driven policy (per-tool rules, Bash allow-list, permissionMode, trust). */
 export interface ApprovalPolicy {
-  decide(tool: Tool, input: unknown): Promise<{ decision: PolicyDecision; reason?: string }>;
+  /** askEveryTime: when 'ask', do not let an earlier "allow for this conversation" skip the question. */
+  decide(tool: Tool, input: unknown): Promise<{ decision: PolicyDecision; reason?: string; askEveryTime?: boolean }>;
 }
 
 /** The user's answer on the tool card. */
