@@ -1,0 +1,358 @@
+/**
+ * One MCP server: connects with the official SDK (Streamable HTTP, SSE or
+ * stdio), lists its tools, calls them with timeouts, and reconnects with
+ * backoff when it goes away. Every failure becomes a clear state for the user
+ * and a clear is_error result for the model; nothing here throws at callers.
+ */
+import { createHash } from 'node:crypto';
+import { Client } from '@modelcontextprotocol/sdk/client/index.js';
+import { SSEClientTransport } from '@modelcontextprotocol/sdk/client/sse.js';
+import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
+import { StreamableHTTPClientTransport, StreamableHTTPError } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
+import type { Transport } from '@modelcontextprotocol/sdk/shared/transport.js';
+import { ErrorCode, McpError, type CallToolResult, type Tool as McpToolDef } from '@modelcontextprotocol/sdk/types.js';
+import type { Env } from './config';
+import { convertCallResult } from './result';
+import { probeUrl } from './tidewave';
+import type { McpLogger, McpServerSpec, McpServerState, McpStdioConfig, StdioApprovalRequest } from './types';
+import { errorResult, type ToolResult } from '../tools/types';
+
+export interface ConnectionOptions {
+  clientInfo: { name: string; version: string };
+  /** Workspace trust: stdio servers start only when trusted. */
+  trusted: boolean;
+  /** Asked before a stdio server starts; false (or no callback) leaves it disabled. */
+  approveStdio?: (req: StdioApprovalRequest) => boolean | Promise<boolean>;
+  /** Environment stdio servers inherit (their own `env` is added on top). */
+  env: Env;
+  connectTimeoutMs: number;
+  /** Inactivity timeout of a tool call (reset by progress notifications). */
+  callTimeoutMs: number;
+  backoff: { initialMs: number; maxMs: number; maxStdioAttempts: number };
+  /** How often a connected remote server's port is checked (0: never). */
+  healthIntervalMs: number;
+  log?: McpLogger;
+  onChange: () => void;
+}
+
+const errorMessage = (err: unknown): string => {
+  if (err instanceof Error) {
+    const cause = (err as { cause?: { code?: string; message?: string } }).cause;
+    if (cause?.code === 'ECONNREFUSED') return 'connection refused';
+    if (cause?.code) return `${err.message} (${cause.code})`;
+    if (cause?.message) return `${err.message}: ${cause.message}`;
+    return err.message;
+  }
+  return String(err);
+};
+
+/** A transport-level failure where the request never reached a live server (safe to retry once). */
+function notDelivered(err: unknown): boolean {
+  if (err instanceof StreamableHTTPError) return err.code === 404; // session unknown: the server restarted
+  const cause = (err as { cause?: { code?: string } } | undefined)?.cause;
+  return cause?.code === 'ECONNREFUSED' || cause?.code === 'ECONNRESET';
+}
+
+export function stdioHash(config: McpStdioConfig): string {
+  const env = Object.entries(config.env ?? {}).sort(([a], [b]) => a.localeCompare(b));
+  return createHash('sha256')
+    .update(JSON.stringify([config.command, config.args ?? [], env, config.cwd ?? '']))
+    .digest('hex')
+    .slice(0, 16);
+}
+
+export function targetOf(spec: McpServerSpec): string {
+  const c = spec.config;
+  return c.type === 'stdio' ? [c.command, ...(c.args ?? [])].join(' ') : c.url;
+}
+
+export class McpConnection {
+  state: McpServerState = 'connecting';
+  detail?: string;
+  needsApproval = false;
+  tools: McpToolDef[] = [];
+  serverInfo?: { name: string; version: string };
+  /** Bumped on every (re)connection; tool objects of older generations are stale. */
+  generation = 0;
+
+  private client?: Client;
+  private attempts = 0;
+  private retryTimer?: NodeJS.Timeout;
+  private healthTimer?: NodeJS.Timeout;
+  private connecting?: Promise<void>;
+  private disposed = false;
+  private stderrTail = '';
+
+  constructor(
+    readonly spec: McpServerSpec,
+    private readonly opts: ConnectionOptions,
+  ) {}
+
+  get target(): string {
+    return targetOf(this.spec);
+  }
+
+  /** Connects now (or joins a connection in progress). Never throws. */
+  connect(): Promise<void> {
+    this.connecting ??= this.doConnect().finally(() => {
+      this.connecting = undefined;
+    });
+    return this.connecting;
+  }
+
+  /** A fresh attempt now, forgetting the backoff and a previous refusal. */
+  async reconnect(): Promise<void> {
+    this.attempts = 0;
+    this.needsApproval = false;
+    await this.connecting;
+    await this.closeClient();
+    await this.connect();
+  }
+
+  async dispose(): Promise<void> {
+    this.disposed = true;
+    this.clearTimers();
+    await this.closeClient();
+  }
+
+  /** Calls a tool; every failure is an is_error result that says what happened. */
+  async callTool(tool: string, args: Record<string, unknown>, signal?: AbortSignal, retried = false): Promise<ToolResult> {
+    const server = this.spec.name;
+    if (this.connecting && this.state === 'connecting') await this.connecting;
+    const client = this.client;
+    if (!client || this.state !== 'connected') {
+      return errorResult(`MCP server "${server}" is ${this.state}${this.detail ? `: ${this.detail}` : ''}. The tool ${tool} could not be called.`);
+    }
+    const timeout = this.timeoutFor(tool, args);
+    try {
+      const result = (await client.callTool({ name: tool, arguments: args }, undefined, {
+        signal,
+        timeout,
+        resetTimeoutOnProgress: true,
+        maxTotalTimeout: Math.max(timeout, 10 * 60_000),
+      })) as CallToolResult;
+      return convertCallResult(result);
+    } catch (err) {
+      if (signal?.aborted) return errorResult(`The call to ${tool} on MCP server "${server}" was cancelled.`);
+      if (err instanceof McpError) {
+        if (err.code === ErrorCode.RequestTimeout) {
+          return errorResult(`MCP server "${server}" did not answer ${tool} within ${Math.round(timeout / 1000)} s; the call was cancelled.`);
+        }
+        if (err.code === ErrorCode.ConnectionClosed) {
+          this.lost(`the connection closed during a call to ${tool}`, client);
+          return errorResult(`MCP server "${server}" closed the connection while running ${tool} (it may have crashed or restarted). Reconnecting; the call may or may not have taken effect.`);
+        }
+        return errorResult(`MCP server "${server}" returned an error for ${tool}: ${err.message}`);
+      }
+      const why = errorMessage(err);
+      this.lost(why, client);
+      if (!retried && notDelivered(err)) {
+        await this.connect();
+        if (this.state === 'connected') return this.callTool(tool, args, signal, true);
+      }
+      return errorResult(
+        `MCP server "${server}" is not reachable (${why}) at ${this.target}. The tool ${tool} did not run; the extension keeps trying to reconnect.`,
+      );
+    }
+  }
+
+  private timeoutFor(tool: string, args: Record<string, unknown>): number {
+    const def = this.tools.find((t) => t.name === tool);
+    const own = args.timeout;
+    // Tools such as Tidewave's project_eval take their own timeout (ms): give them that plus a margin.
+    if (typeof own === 'number' && own > 0 && def?.inputSchema.properties && 'timeout' in def.inputSchema.properties) {
+      return Math.max(this.opts.callTimeoutMs, own + 10_000);
+    }
+    return this.opts.callTimeoutMs;
+  }
+
+  private set(state: McpServerState, detail?: string): void {
+    if (this.disposed) return;
+    if (this.state === state && this.detail === detail) return;
+    this.state = state;
+    this.detail = detail;
+    this.opts.onChange();
+  }
+
+  private async doConnect(): Promise<void> {
+    this.clearTimers();
+    if (this.disposed) return;
+    const gen = ++this.generation;
+    await this.closeClient();
+    const { spec } = this;
+    if (spec.problem) return this.set('disabled', spec.problem);
+    const config = spec.config;
+    if (config.type === 'stdio') {
+      if (!this.opts.trusted) return this.set('disabled', 'stdio servers start only in a trusted workspace (Restricted Mode)');
+      if (!(await this.approve(config))) return;
+    } else if (spec.tidewave && !(await probeUrl(config.url))) {
+      // Cheap check before a full handshake: is anything listening on the app's port?
+      if (gen !== this.generation) return;
+      this.attempts++;
+      this.set('down', `the Phoenix app is not running (nothing listens at ${new URL(config.url).host}); Tidewave will connect when it starts`);
+      this.scheduleRetry();
+      return;
+    }
+    if (gen !== this.generation || this.disposed) return;
+    this.set('connecting', `connecting to ${this.target}`);
+    let client: Client | undefined;
+    try {
+      client = new Client(this.opts.clientInfo, {
+        capabilities: {},
+        listChanged: {
+          tools: {
+            onChanged: (err, tools) => {
+              if (err || !tools || this.client !== client) return;
+              this.tools = tools;
+              this.generation++;
+              this.opts.onChange();
+            },
+          },
+        },
+      });
+      const connected = client;
+      client.onclose = () => {
+        if (this.client === connected) this.lost(`the connection closed${this.stderrSuffix()}`, connected);
+      };
+      client.onerror = (err) => this.opts.log?.warn(`MCP ${spec.name}: ${errorMessage(err)}`);
+      this.stderrTail = '';
+      await client.connect(this.transport(), { timeout: this.opts.connectTimeoutMs });
+      const tools = await this.listTools(client);
+      if (gen !== this.generation || this.disposed) {
+        await client.close().catch(() => undefined);
+        return;
+      }
+      this.client = client;
+      this.tools = tools;
+      this.attempts = 0;
+      const info = client.getServerVersion();
+      this.serverInfo = info ? { name: info.name, version: info.version } : undefined;
+      const what = info ? `${info.name} ${info.version}` : this.target;
+      this.opts.log?.info(`MCP ${spec.name}: connected to ${what}, ${tools.length} tool${tools.length === 1 ? '' : 's'}`);
+      this.set('connected', `${what}, ${tools.length} tool${tools.length === 1 ? '' : 's'}`);
+      this.startHealth(client);
+    } catch (err) {
+      await client?.close().catch(() => undefined);
+      if (gen !== this.generation || this.disposed) return;
+      this.attempts++;
+      const why = `${errorMessage(err)}${this.stderrSuffix()}`;
+      this.opts.log?.warn(`MCP ${spec.name}: could not connect to ${this.target}: ${why}`);
+      this.set('down', `could not connect: ${why}`);
+      this.scheduleRetry();
+    }
+  }
+
+  private async approve(config: McpStdioConfig): Promise<boolean> {
+    const req: StdioApprovalRequest = {
+      name: this.spec.name,
+      command: config.command,
+      args: config.args ?? [],
+      cwd: config.cwd ?? process.cwd(),
+      hash: stdioHash(config),
+      origin: this.spec.origin,
+    };
+    this.needsApproval = true;
+    this.set('disabled', `waiting for your approval to start \`${this.target}\``);
+    let ok = false;
+    try {
+      ok = (await this.opts.approveStdio?.(req)) === true;
+    } catch (err) {
+      this.opts.log?.warn(`MCP ${this.spec.name}: approval failed: ${errorMessage(err)}`);
+    }
+    if (!ok) {
+      this.set('disabled', `not started: \`${this.target}\` needs your approval (Reconnect MCP Servers asks again)`);
+      return false;
+    }
+    this.needsApproval = false;
+    return true;
+  }
+
+  private transport(): Transport {
+    const c = this.spec.config;
+    if (c.type === 'stdio') {
+      const env: Record<string, string> = {};
+      for (const [k, v] of Object.entries(this.opts.env)) if (v !== undefined) env[k] = v;
+      const t = new StdioClientTransport({ command: c.command, args: c.args, env: { ...env, ...c.env }, cwd: c.cwd, stderr: 'pipe' });
+      t.stderr?.on('data', (chunk: Buffer) => {
+        this.stderrTail = (this.stderrTail + chunk.toString('utf8')).slice(-2000);
+      });
+      return t;
+    }
+    const requestInit: RequestInit = c.headers ? { headers: c.headers } : {};
+    if (c.type === 'sse') return new SSEClientTransport(new URL(c.url), { requestInit });
+    // Streamable HTTP. Tidewave answers POSTs with plain JSON and GET with 405: the SDK
+    // treats 405 as "no server stream", and never retries it.
+    return new StreamableHTTPClientTransport(new URL(c.url), {
+      requestInit,
+      reconnectionOptions: { initialReconnectionDelay: 1000, maxReconnectionDelay: 30_000, reconnectionDelayGrowFactor: 2, maxRetries: 2 },
+    });
+  }
+
+  private async listTools(client: Client): Promise<McpToolDef[]> {
+    if (!client.getServerCapabilities()?.tools) return [];
+    const tools: McpToolDef[] = [];
+    let cursor: string | undefined;
+    for (let page = 0; page < 50; page++) {
+      const res = await client.listTools(cursor ? { cursor } : undefined, { timeout: this.opts.connectTimeoutMs });
+      tools.push(...res.tools);
+      cursor = res.nextCursor;
+      if (!cursor) break;
+    }
+    return tools;
+  }
+
+  private stderrSuffix(): string {
+    const lines = this.stderrTail.trim().split('\n').slice(-3).join(' | ');
+    return lines ? ` (stderr: ${lines.slice(-400)})` : '';
+  }
+
+  /** The connection broke: drop the client, say so, and retry with backoff. */
+  private lost(why: string, client: Client): void {
+    if (this.client !== client || this.disposed) return;
+    this.client = undefined;
+    this.tools = [];
+    this.generation++;
+    this.clearTimers();
+    void client.close().catch(() => undefined);
+    this.opts.log?.warn(`MCP ${this.spec.name}: ${why}; reconnecting`);
+    this.attempts = Math.max(this.attempts, 1);
+    this.set('down', `${why}; reconnecting`);
+    this.scheduleRetry();
+  }
+
+  private scheduleRetry(): void {
+    if (this.disposed) return;
+    const { initialMs, maxMs, maxStdioAttempts } = this.opts.backoff;
+    if (this.spec.config.type === 'stdio' && this.attempts >= maxStdioAttempts) {
+      this.set('down', `${this.detail ?? 'failed'} (gave up after ${this.attempts} attempts; run Reconnect MCP Servers to try again)`);
+      return;
+    }
+    const delay = Math.min(maxMs, initialMs * 2 ** Math.max(0, this.attempts - 1));
+    this.retryTimer = setTimeout(() => void this.connect(), delay);
+    this.retryTimer.unref();
+  }
+
+  private startHealth(client: Client): void {
+    const c = this.spec.config;
+    if (c.type === 'stdio' || this.opts.healthIntervalMs <= 0) return;
+    this.healthTimer = setInterval(() => {
+      void probeUrl(c.url).then((alive) => {
+        if (!alive) this.lost(`${new URL(c.url).host} stopped accepting connections`, client);
+      });
+    }, this.opts.healthIntervalMs);
+    this.healthTimer.unref();
+  }
+
+  private clearTimers(): void {
+    if (this.retryTimer) clearTimeout(this.retryTimer);
+    if (this.healthTimer) clearInterval(this.healthTimer);
+    this.retryTimer = this.healthTimer = undefined;
+  }
+
+  private async closeClient(): Promise<void> {
+    const client = this.client;
+    this.client = undefined;
+    this.tools = [];
+    if (client) await client.close().catch(() => undefined);
+  }
+}
