@@ -76,6 +76,7 @@ export class McpConnection {
   generation = 0;
 
   private client?: Client;
+  private stdio?: StdioClientTransport;
   private attempts = 0;
   private retryTimer?: NodeJS.Timeout;
   private healthTimer?: NodeJS.Timeout;
@@ -87,6 +88,11 @@ export class McpConnection {
     readonly spec: McpServerSpec,
     private readonly opts: ConnectionOptions,
   ) {}
+
+  /** Process id of the running stdio server. */
+  get pid(): number | undefined {
+    return this.client && this.stdio ? (this.stdio.pid ?? undefined) : undefined;
+  }
 
   get target(): string {
     return targetOf(this.spec);
@@ -136,7 +142,8 @@ export class McpConnection {
       if (signal?.aborted) return errorResult(`The call to ${tool} on MCP server "${server}" was cancelled.`);
       if (err instanceof McpError) {
         if (err.code === ErrorCode.RequestTimeout) {
-          return errorResult(`MCP server "${server}" did not answer ${tool} within ${Math.round(timeout / 1000)} s; the call was cancelled.`);
+          const took = timeout < 2000 ? `${timeout} ms` : `${Math.round(timeout / 1000)} s`;
+          return errorResult(`MCP server "${server}" did not answer ${tool} within ${took}; the call was cancelled.`);
         }
         if (err.code === ErrorCode.ConnectionClosed) {
           this.lost(`the connection closed during a call to ${tool}`, client);
@@ -273,11 +280,13 @@ export class McpConnection {
       const env: Record<string, string> = {};
       for (const [k, v] of Object.entries(this.opts.env)) if (v !== undefined) env[k] = v;
       const t = new StdioClientTransport({ command: c.command, args: c.args, env: { ...env, ...c.env }, cwd: c.cwd, stderr: 'pipe' });
+      this.stdio = t;
       t.stderr?.on('data', (chunk: Buffer) => {
         this.stderrTail = (this.stderrTail + chunk.toString('utf8')).slice(-2000);
       });
       return t;
     }
+    this.stdio = undefined;
     const requestInit: RequestInit = c.headers ? { headers: c.headers } : {};
     if (c.type === 'sse') return new SSEClientTransport(new URL(c.url), { requestInit });
     // Streamable HTTP. Tidewave answers POSTs with plain JSON and GET with 405: the SDK

@@ -148,6 +148,7 @@ export class McpManager implements Disposable {
       if (c.needsApproval) status.needsApproval = true;
       if (c.serverInfo) status.serverInfo = c.serverInfo;
       if (c.spec.tidewave) status.tidewave = true;
+      if (c.pid !== undefined) status.pid = c.pid;
       return status;
     });
   }

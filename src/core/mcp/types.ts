@@ -53,6 +53,8 @@ export interface McpServerStatus {
   /** Server name and version from `initialize`. */
   serverInfo?: { name: string; version: string };
   tidewave?: boolean;
+  /** Process id of a running stdio server. */
+  pid?: number;
 }
 
 /** What the user is asked before a stdio server is started. */
