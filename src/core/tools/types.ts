@@ -110,6 +110,12 @@ export interface FileDiagnostics {
 export interface DiagnosticsProvider {
   /** All files' diagnostics, or one file's when uri is given. */
   get(uri?: string): Promise<FileDiagnostics[]>;
+  /**
+   * Optional: resolves once diagnostics have settled (a running mix compile
+   * finished, language servers quiet for a moment), or when the signal aborts.
+   * getDiagnostics calls it before reading.
+   */
+  settle?(uri: string | undefined, signal: AbortSignal): Promise<void>;
 }
 
 /** A visible terminal that shows a Bash command and its output as it runs. */
