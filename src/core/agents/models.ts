@@ -116,8 +116,8 @@ export class ModelResolver {
    */
   async resolve(model: string | undefined, parent?: string): Promise<ResolvedModel> {
     const requested = model?.trim() || 'inherit';
-    const r = await this.resolveInner(requested, parent, 0);
-    return { ...r, requested };
+    const { id, via, note } = await this.resolveInner(requested, parent, 0);
+    return note ? { id, requested, via, note } : { id, requested, via };
   }
 
   private async resolveInner(model: string, parent: string | undefined, depth: number): Promise<Omit<ResolvedModel, 'requested'>> {
@@ -140,7 +140,7 @@ export class ModelResolver {
         return { ...inner, via: 'inherit' };
       }
       const inner = await this.resolveInner(next, undefined, depth + 1);
-      return { ...inner, via: 'inherit', note: inner.note };
+      return { ...inner, via: 'inherit' };
     }
     if (!family) return { id: model, via: 'as-written' };
 

@@ -118,6 +118,9 @@ function toolList(value: unknown): { list?: string[]; error?: string } {
   return { error: `expected a comma-separated string or a list of tool names, found ${describeValue(value)}` };
 }
 
+/** A value as it reads in a message: strings quoted, others described. */
+const quoteValue = (v: unknown): string => (typeof v === 'string' ? JSON.stringify(v) : describeValue(v));
+
 function describeValue(v: unknown): string {
   if (v === null) return 'null';
   if (Array.isArray(v)) return 'a list';
@@ -340,7 +343,7 @@ export function parseAgentFile(rawText: string, filePath: string, source: AgentS
     if (c && (AGENT_COLORS as readonly string[]).includes(c)) {
       color = c as AgentColor;
     } else {
-      add(keyLine('color'), 'error', 'unknown-color', `unknown colour ${describeValue(fm.color)}: use one of ${AGENT_COLORS.join(', ')}`);
+      add(keyLine('color'), 'error', 'unknown-color', `unknown colour ${quoteValue(fm.color)}: use one of ${AGENT_COLORS.join(', ')}`);
     }
   }
 
@@ -354,7 +357,7 @@ export function parseAgentFile(rawText: string, filePath: string, source: AgentS
         keyLine('permissionMode'),
         'warning',
         'unknown-permission-mode',
-        `unknown \`permissionMode\` ${describeValue(fm.permissionMode)} (ignored): use one of ${PERMISSION_MODES.join(', ')}`,
+        `unknown \`permissionMode\` ${quoteValue(fm.permissionMode)} (ignored): use one of ${PERMISSION_MODES.join(', ')}`,
       );
     }
   }
@@ -392,6 +395,7 @@ export function parseAgentFile(rawText: string, filePath: string, source: AgentS
     );
   }
 
+  problems.sort((a, b) => a.line - b.line || (a.column ?? 0) - (b.column ?? 0));
   if (fatal) return { problems };
   return {
     agent: {

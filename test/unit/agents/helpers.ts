@@ -1,0 +1,38 @@
+/** Shared helpers for the agents unit tests. */
+import * as path from 'node:path';
+import type { AgentFs, AgentFsEntry } from '../../../src/core/agents';
+
+/** The repository root (tests run from out/test/unit/agents). */
+export const repoRoot = path.resolve(__dirname, '../../../..');
+export const fixtures = (...p: string[]): string => path.join(repoRoot, 'test', 'fixtures', 'agents', ...p);
+/** The user's persona folder: ../shared relative to the repository root. */
+export const sharedPersonas = path.resolve(repoRoot, '..', 'shared', 'personas');
+
+/** An in-memory AgentFs: absolute path → file text; folders are implied by paths. */
+export function memoryFs(files: Record<string, string>): AgentFs & { reads: string[] } {
+  const reads: string[] = [];
+  const enoent = (p: string): Error => Object.assign(new Error(`ENOENT: ${p}`), { code: 'ENOENT' });
+  return {
+    reads,
+    async readDir(dir: string): Promise<AgentFsEntry[]> {
+      const prefix = dir.endsWith('/') ? dir : `${dir}/`;
+      const entries = new Map<string, AgentFsEntry['type']>();
+      for (const f of Object.keys(files)) {
+        if (!f.startsWith(prefix)) continue;
+        const [head, ...rest] = f.slice(prefix.length).split('/');
+        entries.set(head, rest.length > 0 ? 'directory' : 'file');
+      }
+      if (entries.size === 0) throw enoent(dir);
+      return [...entries].map(([name, type]) => ({ name, type }));
+    },
+    async readFile(file: string): Promise<string> {
+      reads.push(file);
+      if (!(file in files)) throw enoent(file);
+      return files[file];
+    },
+  };
+}
+
+/** A minimal valid agent file. */
+export const agentText = (name: string, extra = '', body = 'You help.'): string =>
+  `---\nname: ${name}\ndescription: The ${name} agent\n${extra}---\n${body}\n`;

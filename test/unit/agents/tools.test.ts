@@ -1,0 +1,152 @@
+import * as assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import * as path from 'node:path';
+import { BUILTIN_TOOL_NAMES, cliToolOffer, parseAgentFile, parseToolPattern, resolveTools, toPersonaView, type ToolOffer } from '../../../src/core/agents';
+import { sharedPersonas } from './helpers';
+
+/** What the editor offers in a trusted workspace with Tidewave 0.9 running. */
+const editorOffer = (overrides: Partial<ToolOffer> = {}): ToolOffer => ({
+  tools: [...BUILTIN_TOOL_NAMES, 'mcp__ide__getDiagnostics', 'mcp__ide__executeCode'].map((name) => ({ name })),
+  mcpServers: [
+    {
+      name: 'tidewave',
+      state: 'connected',
+      tools: ['get_logs', 'get_source_location', 'get_docs', 'project_eval', 'execute_sql_query', 'browser_eval'],
+    },
+  ],
+  ...overrides,
+});
+
+const compact = (r: ReturnType<typeof resolveTools>) =>
+  r.statuses.map((s) => (s.status === 'available' ? [s.name, 'available'] : s.status === 'unavailable' ? [s.name, 'unavailable', s.reason] : [s.name, 'unknown', s.hint]));
+
+describe('agents: tools resolution', () => {
+  const persona = parseAgentFile(readFileSync(path.join(sharedPersonas, 'phoenix-elixir-expert.md'), 'utf8'), 'p.md', 'user').agent!;
+
+  it("resolves the user's persona against a running Tidewave 0.9: old names unknown with hints", () => {
+    const r = resolveTools(persona, editorOffer());
+    const notAvailable = compact(r).filter((s) => s[1] !== 'available');
+    assert.deepEqual(notAvailable, [
+      ['mcp__tidewave__get_package_location', 'unknown', 'removed in Tidewave 0.9: use get_source_location with reference "dep:NAME"'],
+      ['mcp__tidewave__get_ecto_schemas', 'unknown', 'removed in Tidewave 0.9: use project_eval or get_source_location'],
+      ['mcp__tidewave__list_liveview_pages', 'unknown', 'removed in Tidewave 0.9'],
+      ['mcp__tidewave__search_package_docs', 'unknown', 'removed in Tidewave 0.9: use get_docs'],
+    ]);
+    assert.equal(r.statuses.length, 20);
+    assert.deepEqual(r.enabled, [
+      'Read', 'Write', 'Edit', 'MultiEdit', 'Glob', 'Grep', 'LS', 'Bash', 'NotebookEdit', 'mcp__ide__getDiagnostics', 'mcp__ide__executeCode',
+      'mcp__tidewave__get_logs', 'mcp__tidewave__get_source_location', 'mcp__tidewave__get_docs', 'mcp__tidewave__project_eval', 'mcp__tidewave__execute_sql_query',
+    ]);
+  });
+
+  it('marks tools unavailable with a reason when Tidewave is down or the workspace is restricted', () => {
+    const restricted = editorOffer({
+      tools: BUILTIN_TOOL_NAMES.map((name) => (['Read', 'Glob', 'Grep', 'LS'].includes(name) ? { name } : { name, unavailable: 'disabled in Restricted Mode' })),
+      mcpServers: [{ name: 'tidewave', state: 'down', detail: 'connection refused on localhost:4000' }],
+    });
+    const r = resolveTools(persona, restricted);
+    assert.deepEqual(compact(r).slice(0, 3), [
+      ['Bash', 'unavailable', 'disabled in Restricted Mode'],
+      ['Glob', 'available'],
+      ['Grep', 'available'],
+    ]);
+    assert.deepEqual(compact(r).find((s) => s[0] === 'mcp__tidewave__get_logs'), [
+      'mcp__tidewave__get_logs', 'unavailable', 'MCP server "tidewave" is not running (connection refused on localhost:4000)',
+    ]);
+    assert.deepEqual(compact(r).find((s) => s[0] === 'mcp__ide__getDiagnostics'), [
+      'mcp__ide__getDiagnostics', 'unknown', 'the ide channel is not available here',
+    ]);
+    assert.deepEqual(r.enabled, ['Read', 'Glob', 'Grep', 'LS']);
+  });
+
+  it('treats an omitted tools field as every tool, MCP included, minus disallowedTools', () => {
+    const r = resolveTools({ tools: undefined, disallowedTools: ['Bash', 'mcp__tidewave__project_eval'] }, editorOffer());
+    assert.deepEqual(compact(r).filter((s) => s[1] !== 'available'), [['Bash', 'unavailable', 'removed by disallowedTools']]);
+    assert.deepEqual(
+      r.statuses.find((s) => s.name === 'mcp__tidewave'),
+      {
+        name: 'mcp__tidewave',
+        status: 'available',
+        detail: '5 tools',
+        expandsTo: ['mcp__tidewave__get_logs', 'mcp__tidewave__get_source_location', 'mcp__tidewave__get_docs', 'mcp__tidewave__execute_sql_query', 'mcp__tidewave__browser_eval'],
+      },
+    );
+    assert.ok(!r.enabled.includes('Bash') && !r.enabled.includes('mcp__tidewave__project_eval') && r.enabled.includes('mcp__tidewave__browser_eval'));
+    assert.equal(r.enabled.length, 10 + 5);
+  });
+
+  it('expands mcp__server and mcp__server__* and applies disallowedTools first', () => {
+    const r = resolveTools({ tools: ['mcp__ide__*', 'mcp__tidewave', 'Edit', 'mcp__github'], disallowedTools: ['mcp__ide__executeCode', 'Edit'] }, editorOffer());
+    assert.deepEqual(
+      r.statuses.map((s) => ({ ...s })),
+      [
+        { name: 'mcp__ide__*', status: 'available', detail: '1 tool', expandsTo: ['mcp__ide__getDiagnostics'] },
+        { name: 'mcp__tidewave', status: 'available', detail: '6 tools', expandsTo: r.enabled.filter((n) => n.startsWith('mcp__tidewave__')) },
+        { name: 'Edit', status: 'unavailable', reason: 'removed by disallowedTools' },
+        { name: 'mcp__github', status: 'unknown', hint: 'no MCP server named "github" is configured (.mcp.json or the elixirAgent.mcp.servers setting)' },
+      ],
+    );
+    assert.deepEqual(r.enabled.slice(0, 1), ['mcp__ide__getDiagnostics']);
+    assert.equal(r.enabled.length, 7);
+  });
+
+  it('explains names it does not offer: Claude Code tools, typos, wrong server tools', () => {
+    const r = resolveTools({ tools: ['WebFetch', 'TodoWrite', 'WebSearch', 'read', 'Grepp', 'FooBar', 'mcp__tidewave__get_log'] }, editorOffer());
+    assert.deepEqual(compact(r), [
+      ['WebFetch', 'unknown', 'a Claude Code tool this extension does not offer (no web access); an MCP server can provide one'],
+      ['TodoWrite', 'unknown', 'a Claude Code tool this extension does not offer; the agent keeps its plan in the conversation'],
+      ['WebSearch', 'unknown', 'a Claude Code tool this extension does not offer (no web access); an MCP server can provide one'],
+      ['read', 'unknown', 'not a tool this extension offers; did you mean Read?'],
+      ['Grepp', 'unknown', 'not a tool this extension offers; did you mean Grep?'],
+      ['FooBar', 'unknown', 'not a tool this extension offers'],
+      ['mcp__tidewave__get_log', 'unknown', '"tidewave" has no tool get_log; did you mean mcp__tidewave__get_logs?'],
+    ]);
+    assert.deepEqual(r.enabled, []);
+  });
+
+  it('in the CLI: builtins available, MCP tools not connected, known removals unknown', () => {
+    const r = resolveTools(persona, cliToolOffer());
+    const counts = compact(r).reduce<Record<string, number>>((acc, s) => ({ ...acc, [s[1] as string]: (acc[s[1] as string] ?? 0) + 1 }), {});
+    assert.deepEqual(counts, { available: 9, unavailable: 7, unknown: 4 });
+    assert.deepEqual(compact(r).find((s) => s[0] === 'mcp__ide__executeCode'), ['mcp__ide__executeCode', 'unavailable', 'not connected (MCP servers are not started here)']);
+  });
+
+  it('parses tool patterns', () => {
+    assert.deepEqual(
+      ['Read', 'mcp__tidewave', 'mcp__tidewave__*', 'mcp__tidewave__get_logs', 'mcp__my_server__do__it'].map(parseToolPattern),
+      [
+        { kind: 'tool', name: 'Read' },
+        { kind: 'server', server: 'tidewave' },
+        { kind: 'server', server: 'tidewave' },
+        { kind: 'tool', name: 'mcp__tidewave__get_logs', server: 'tidewave', tool: 'get_logs' },
+        { kind: 'tool', name: 'mcp__my_server__do__it', server: 'my_server', tool: 'do__it' },
+      ],
+    );
+  });
+
+  it('builds the chat persona view with statuses, resolved model and the file problems', () => {
+    const view = toPersonaView(
+      persona,
+      resolveTools({ tools: ['Read', 'WebFetch', 'mcp__tidewave__get_logs'] }, editorOffer({ mcpServers: [{ name: 'tidewave', state: 'connecting' }] })),
+      { id: 'claude-sonnet-5-5', requested: 'sonnet', via: 'fallback' },
+      [
+        { filePath: 'p.md', line: 5, severity: 'error', message: 'unknown colour "teal": use one of red, …' },
+        { filePath: 'other.md', line: 1, severity: 'error', message: 'not this one' },
+      ],
+    );
+    assert.deepEqual({ ...view, description: undefined }, {
+      name: 'phoenix-elixir-expert',
+      description: undefined,
+      color: 'purple',
+      model: 'claude-sonnet-5-5',
+      source: 'user',
+      filePath: 'p.md',
+      tools: [
+        { name: 'Read', status: 'available' },
+        { name: 'WebFetch', status: 'unknown', detail: 'a Claude Code tool this extension does not offer (no web access); an MCP server can provide one' },
+        { name: 'mcp__tidewave__get_logs', status: 'unavailable', detail: 'MCP server "tidewave" is still connecting' },
+      ],
+      problems: ['Error (p.md line 6): unknown colour "teal": use one of red, …'],
+    });
+  });
+});
