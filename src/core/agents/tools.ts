@@ -5,6 +5,7 @@
  * Every name the agent lists gets a status (available, unavailable with a
  * reason, unknown with a hint); nothing is dropped silently, nothing throws.
  */
+import { mcpToolHint } from '../mcp/naming';
 import { closest } from './parse';
 import type { AgentDefinition, ToolStatus } from './types';
 
@@ -25,7 +26,10 @@ export interface OfferedTool {
 export interface McpServerOffer {
   name: string;
   state: McpServerState;
-  /** Tool names (without the `mcp__server__` prefix) from `tools/list`, when connected. */
+  /**
+   * Its tools from `tools/list`, when connected: short names (`get_logs`) or
+   * model-facing names (`mcp__tidewave__get_logs`, as McpServerStatus has them).
+   */
   tools?: string[];
   /** Why it is not connected: an error, "Restricted Mode", ... */
   detail?: string;
@@ -69,26 +73,6 @@ const NOT_OFFERED: Record<string, string> = {
   MultiEdit: 'removed from recent Claude Code: use Edit',
 };
 
-/** Tidewave tools that were renamed or removed (tools/list is the truth; these are hints). */
-const TIDEWAVE_REMOVED: Record<string, string> = {
-  get_package_location: 'removed in Tidewave 0.9: use get_source_location with reference "dep:NAME"',
-  list_liveview_pages: 'removed in Tidewave 0.9',
-  search_package_docs: 'removed in Tidewave 0.9: use get_docs',
-  get_ecto_schemas: 'removed in Tidewave 0.9: use project_eval or get_source_location',
-  read_project_file: 'Tidewave no longer offers file tools: use Read',
-  write_project_file: 'Tidewave no longer offers file tools: use Write',
-  edit_project_file: 'Tidewave no longer offers file tools: use Edit',
-  list_project_files: 'Tidewave no longer offers file tools: use Glob',
-  grep: 'Tidewave no longer offers file tools: use Grep',
-  shell_eval: 'Tidewave no longer offers a shell tool: use Bash',
-  package_search: 'removed from Tidewave',
-};
-
-/** A hint for a tool name an MCP server does not offer (known renames), if any. */
-export function mcpToolHint(server: string, tool: string): string | undefined {
-  return server === 'tidewave' ? TIDEWAVE_REMOVED[tool] : undefined;
-}
-
 type Pattern = { kind: 'tool'; name: string } | { kind: 'server'; server: string };
 
 /** `mcp__s__t` → tool, `mcp__s` and `mcp__s__*` → whole server, anything else → a tool name. */
@@ -110,7 +94,9 @@ const stateText = (s: McpServerOffer): string => {
 export function resolveTools(agent: Pick<AgentDefinition, 'tools' | 'disallowedTools'>, offer: ToolOffer): ToolResolution {
   const offered = new Map(offer.tools.map((t) => [t.name, t]));
   const servers = new Map(offer.mcpServers.map((s) => [s.name, s]));
-  const serverToolNames = (s: McpServerOffer): string[] => (s.state === 'connected' ? (s.tools ?? []).map((t) => `mcp__${s.name}__${t}`) : []);
+  const shortNames = (s: McpServerOffer): string[] =>
+    (s.tools ?? []).map((t) => (t.startsWith(`mcp__${s.name}__`) ? t.slice(`mcp__${s.name}__`.length) : t));
+  const serverToolNames = (s: McpServerOffer): string[] => (s.state === 'connected' ? shortNames(s).map((t) => `mcp__${s.name}__${t}`) : []);
   /** Every tool name that exists right now. */
   const universe = [...offered.keys(), ...offer.mcpServers.flatMap(serverToolNames)];
 
@@ -136,20 +122,16 @@ export function resolveTools(agent: Pick<AgentDefinition, 'tools' | 'disallowedT
     const p = parseToolPattern(name);
     if (p.server && p.tool) {
       const s = servers.get(p.server);
-      const hint = mcpToolHint(p.server, p.tool);
       if (s?.state === 'connected') {
-        if (s.tools?.includes(p.tool)) {
+        const available = shortNames(s);
+        if (available.includes(p.tool)) {
           enabled.add(name);
           return { name, status: 'available' };
         }
-        const guess = s.tools ? closest(p.tool, s.tools, 3) : undefined;
-        return {
-          name,
-          status: 'unknown',
-          hint: hint ?? (guess ? `"${p.server}" has no tool ${p.tool}; did you mean mcp__${p.server}__${guess}?` : `"${p.server}" has no tool ${p.tool}`),
-        };
+        return { name, status: 'unknown', hint: mcpToolHint(p.server, p.tool, available) ?? `"${p.server}" has no tool ${p.tool}` };
       }
-      // Not connected: we cannot see its tools. Known removals are flagged anyway.
+      // Known renames and removals (Tidewave) are flagged even when the server is not connected.
+      const hint = mcpToolHint(p.server, p.tool);
       if (hint) return { name, status: 'unknown', hint };
       if (s) return { name, status: 'unavailable', reason: stateText(s) };
       if (offer.unlistedMcpServer === 'not-connected') return { name, status: 'unavailable', reason: 'not connected (MCP servers are not started here)' };
