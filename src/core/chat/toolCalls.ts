@@ -1,0 +1,180 @@
+/**
+ * Running the tool calls of one assistant turn: policy, the user's approval,
+ * invocation, results for the model (errors as is_error, large results
+ * truncated), live card updates for the user. Consecutive read-only calls run
+ * in parallel; every other call runs alone, in order. A stop cancels the
+ * running tool and answers the remaining calls with a clear is_error result.
+ */
+import type { ToolResultBlockParam } from '@anthropic-ai/sdk/resources/messages';
+import type { ToolCallView } from '../../shared/protocol';
+import { ToolError, type ApprovalPolicy, type ApprovalRequest, type Tool, type ToolContext, type ToolResult, type UserApproval } from '../tools/types';
+import { truncateToolText } from './context';
+import { toolSummary } from './toolSummary';
+
+export interface PendingCall {
+  id: string;
+  name: string;
+  input: unknown;
+  /** Set when the model's input was not valid JSON. */
+  inputError?: string;
+}
+
+/** What the user is asked on the tool card. */
+export interface ApprovalPrompt {
+  callId: string;
+  tool: Tool;
+  input: unknown;
+  request: ApprovalRequest;
+}
+
+export type Approver = (prompt: ApprovalPrompt, signal: AbortSignal) => Promise<UserApproval>;
+
+export interface ToolRunDeps {
+  tools: Map<string, Tool>;
+  policy: ApprovalPolicy;
+  approve: Approver;
+  /** A tool context for one call (signal and live output wired by the caller). */
+  context: (signal: AbortSignal, onOutput: (chunk: string) => void) => ToolContext;
+  /** Approvals the user gave "for this conversation". */
+  allowedForConversation: Set<string>;
+  maxResultChars: number;
+  workspaceFolders: string[];
+  /** A card changed. */
+  update: (call: ToolCallView) => void;
+}
+
+const DISPLAY_CAP = 20_000;
+const OUTPUT_THROTTLE_MS = 100;
+
+export const STOPPED_BEFORE_RUN = 'Not run: the user stopped the answer before this tool call ran.';
+export const STOPPED_WHILE_RUNNING = 'Cancelled: the user stopped the answer while this tool was running.';
+
+/** The key under which "allow for this conversation" is remembered: the exact command for commands, else the tool. */
+export function conversationApprovalKey(tool: Tool, input: unknown): string {
+  const command = (input as { command?: unknown; code?: unknown } | null)?.command ?? (input as { code?: unknown } | null)?.code;
+  return tool.kind === 'execute' && typeof command === 'string' ? `${tool.name}:${command}` : tool.name;
+}
+
+export async function runToolCalls(calls: PendingCall[], views: Map<string, ToolCallView>, deps: ToolRunDeps, signal: AbortSignal): Promise<ToolResultBlockParam[]> {
+  const results = new Map<string, ToolResultBlockParam>();
+  const groups: PendingCall[][] = [];
+  for (const call of calls) {
+    const parallel = deps.tools.get(call.name)?.readOnly === true && !call.inputError;
+    const last = groups.at(-1);
+    if (parallel && last && last.every((c) => deps.tools.get(c.name)?.readOnly === true && !c.inputError)) last.push(call);
+    else groups.push([call]);
+  }
+  for (const group of groups) {
+    if (signal.aborted) {
+      for (const call of group) results.set(call.id, cancelled(call, views, deps, STOPPED_BEFORE_RUN));
+      continue;
+    }
+    const done = await Promise.all(group.map((call) => runOne(call, views.get(call.id)!, deps, signal)));
+    group.forEach((call, i) => results.set(call.id, done[i]));
+  }
+  return calls.map((c) => results.get(c.id)!);
+}
+
+function cancelled(call: PendingCall, views: Map<string, ToolCallView>, deps: ToolRunDeps, text: string): ToolResultBlockParam {
+  const view = views.get(call.id)!;
+  Object.assign(view, { status: 'cancelled', isError: true, approval: undefined, output: view.output ?? text });
+  deps.update({ ...view });
+  return { type: 'tool_result', tool_use_id: call.id, is_error: true, content: text };
+}
+
+async function runOne(call: PendingCall, view: ToolCallView, deps: ToolRunDeps, signal: AbortSignal): Promise<ToolResultBlockParam> {
+  const set = (patch: Partial<ToolCallView>) => {
+    Object.assign(view, patch);
+    deps.update({ ...view });
+  };
+  const fail = (text: string, status: ToolCallView['status'] = 'failed'): ToolResultBlockParam => {
+    set({ status, isError: true, output: text, approval: undefined });
+    return { type: 'tool_result', tool_use_id: call.id, is_error: true, content: text };
+  };
+
+  const tool = deps.tools.get(call.name);
+  if (!tool) {
+    const names = [...deps.tools.keys()].join(', ') || 'none';
+    return fail(`Unknown tool “${call.name}”: it is not available in this session. Available tools: ${names}.`);
+  }
+  if (call.inputError) return fail(`The tool input was not valid JSON (${call.inputError}). Send the input again as a JSON object.`);
+  if (!call.input || typeof call.input !== 'object' || Array.isArray(call.input)) return fail('The tool input must be a JSON object.');
+  const missing = (tool.inputSchema.required ?? []).filter((k) => (call.input as Record<string, unknown>)[k] === undefined);
+  if (missing.length) return fail(`Missing required parameter${missing.length > 1 ? 's' : ''}: ${missing.join(', ')}.`);
+
+  const controller = new AbortController();
+  const onAbort = () => controller.abort();
+  signal.addEventListener('abort', onAbort, { once: true });
+  let output = '';
+  let timer: NodeJS.Timeout | undefined;
+  const onOutput = (chunk: string) => {
+    output = (output + chunk).slice(-DISPLAY_CAP);
+    timer ??= setTimeout(() => {
+      timer = undefined;
+      if (view.status === 'running') set({ output });
+    }, OUTPUT_THROTTLE_MS);
+  };
+  try {
+    const ctx = deps.context(controller.signal, onOutput);
+    const key = conversationApprovalKey(tool, call.input);
+    const decision = await deps.policy.decide(tool, call.input);
+    if (decision.decision === 'deny') {
+      return fail(`Denied by the approval policy${decision.reason ? `: ${decision.reason}` : ''}. Do not retry this call; ask the user if it is needed.`, 'denied');
+    }
+    if (decision.decision === 'ask') {
+      const request: ApprovalRequest = tool.describe
+        ? await tool.describe(call.input as never, ctx)
+        : { title: `Run ${tool.name}`, command: JSON.stringify(call.input, null, 2) };
+      if (decision.reason && !request.warning) request.warning = decision.reason;
+      const everyTime = !!(decision.askEveryTime || request.askEveryTime);
+      if (everyTime || !deps.allowedForConversation.has(key)) {
+        const { askEveryTime: _everyTime, ...shown } = request;
+        set({ status: 'awaiting-approval', approval: shown });
+        const answer = await deps.approve({ callId: call.id, tool, input: call.input, request }, controller.signal);
+        if (answer.decision === 'deny') {
+          return fail(`The user denied this tool call${answer.reason ? `: ${answer.reason}` : '.'}`, 'denied');
+        }
+        if (answer.decision === 'allowConversation' && !everyTime) deps.allowedForConversation.add(key);
+      }
+    }
+    set({ status: 'running', approval: undefined });
+    const result = await tool.invoke(call.input as never, ctx);
+    if (controller.signal.aborted) throw new Error('aborted');
+    return finish(call, result, set, deps.maxResultChars);
+  } catch (err) {
+    if (controller.signal.aborted) return fail(view.status === 'running' ? STOPPED_WHILE_RUNNING : STOPPED_BEFORE_RUN, 'cancelled');
+    const message = err instanceof ToolError ? err.message : `${tool.name} failed: ${err instanceof Error ? err.message : String(err)}`;
+    return fail(message);
+  } finally {
+    clearTimeout(timer);
+    signal.removeEventListener('abort', onAbort);
+  }
+}
+
+function finish(call: PendingCall, result: ToolResult, set: (p: Partial<ToolCallView>) => void, maxChars: number): ToolResultBlockParam {
+  const texts = result.content.filter((c) => c.type === 'text').length || 1;
+  const content = result.content.map((c) => (c.type === 'text' ? { type: 'text' as const, text: truncateToolText(c.text, Math.floor(maxChars / texts)) } : c));
+  const display = result.content
+    .map((c) => (c.type === 'text' ? c.text : `[image ${c.source.media_type}]`))
+    .join('\n')
+    .slice(0, DISPLAY_CAP);
+  set({
+    status: result.isError ? 'failed' : 'done',
+    isError: !!result.isError,
+    output: display,
+    diff: result.display?.diff,
+    path: result.display?.path,
+    ...(result.display?.summary ? { summary: result.display.summary } : {}),
+  });
+  return {
+    type: 'tool_result',
+    tool_use_id: call.id,
+    ...(result.isError ? { is_error: true } : {}),
+    content: content.length ? (content as ToolResultBlockParam['content']) : [{ type: 'text', text: '(no output)' }],
+  };
+}
+
+/** A card for a tool call the model just made. */
+export function newToolCallView(call: PendingCall, workspaceFolders: string[]): ToolCallView {
+  return { id: call.id, name: call.name, summary: toolSummary(call.name, call.input, workspaceFolders), input: call.input, status: 'pending' };
+}
