@@ -1,0 +1,76 @@
+/**
+ * `mcp__ide__getDiagnostics`, as Claude Code's `ide` MCP server offers it:
+ * input `{ uri?: string }`, result one text item holding the JSON array
+ * `[{uri, diagnostics: [{message, severity, range, source, code}]}]`.
+ * Fed by ctx.services.diagnostics (every source the editor knows, or a mix
+ * compile run headless). Large results are capped, most severe first, with a
+ * second text item saying what was left out.
+ */
+import * as path from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { errorResult, type FileDiagnostics, type Tool, type ToolContext, type ToolResult } from '../tools/types';
+import { capDiagnostics, DEFAULT_MAX_DIAGNOSTICS, omittedNote } from './format';
+
+export const GET_DIAGNOSTICS = 'mcp__ide__getDiagnostics';
+
+export interface GetDiagnosticsInput {
+  uri?: string;
+}
+
+/** A file URI from what the model passes: a URI, an absolute path, or a workspace-relative path. */
+export function normalizeUri(raw: string, cwd: string): string {
+  const value = raw.trim();
+  if (/^[a-zA-Z][\w+.-]*:\/\//.test(value) || /^untitled:/.test(value)) return value;
+  const abs = path.isAbsolute(value) ? value : path.resolve(cwd, value);
+  return pathToFileURL(abs).href;
+}
+
+/** The JSON text getDiagnostics gives the model, and the note on what was capped. */
+export function formatDiagnosticsResult(files: readonly FileDiagnostics[], options: { max?: number; requestedUri?: string } = {}): { json: string; note?: string } {
+  const cap = capDiagnostics(files, options.max ?? DEFAULT_MAX_DIAGNOSTICS, false);
+  let list = cap.files;
+  if (options.requestedUri && list.length === 0) list = [{ uri: options.requestedUri, diagnostics: [] }];
+  return { json: JSON.stringify(list), note: omittedNote(cap) };
+}
+
+export function getDiagnosticsTool(options: { max?: number } = {}): Tool<GetDiagnosticsInput> {
+  return {
+    name: GET_DIAGNOSTICS,
+    description:
+      'Get the diagnostics (errors, warnings, hints) the editor knows: the mix compiler, the Elixir language server, Credo and any other source. ' +
+      'Pass a file URI (file:///abs/path) as `uri` for one file; without it, all files with problems. ' +
+      'Returns JSON: [{"uri", "diagnostics": [{"message", "severity" (Error|Warning|Information|Hint), "range" (0-based lines and characters), "source", "code"}]}]. ' +
+      'Use it after editing to check your change compiles cleanly.',
+    inputSchema: {
+      type: 'object',
+      properties: {
+        uri: { type: 'string', description: 'Optional file URI to get diagnostics for. If not provided, gets diagnostics for all files.' },
+      },
+      additionalProperties: false,
+    },
+    kind: 'read',
+    readOnly: true,
+    async invoke(input: GetDiagnosticsInput, ctx: ToolContext): Promise<ToolResult> {
+      const provider = ctx.services.diagnostics;
+      if (!provider) return errorResult('Diagnostics are not available here: no editor or mix project is connected.');
+      const raw = (input ?? {}).uri;
+      if (raw !== undefined && raw !== null && typeof raw !== 'string') return errorResult('`uri` must be a string (a file URI such as file:///path/to/lib/foo.ex).');
+      const uri = typeof raw === 'string' && raw.trim() ? normalizeUri(raw, ctx.cwd) : undefined;
+      if (provider.settle) await provider.settle(uri, ctx.signal);
+      if (ctx.signal.aborted) return errorResult('Cancelled.');
+      let files: FileDiagnostics[];
+      try {
+        files = await provider.get(uri);
+      } catch (err) {
+        return errorResult(`Could not read diagnostics: ${err instanceof Error ? err.message : String(err)}`);
+      }
+      const { json, note } = formatDiagnosticsResult(files, { max: options.max, requestedUri: uri });
+      const total = files.reduce((n, f) => n + f.diagnostics.length, 0);
+      const errors = files.reduce((n, f) => n + f.diagnostics.filter((d) => d.severity === 'Error').length, 0);
+      return {
+        content: note ? [{ type: 'text', text: json }, { type: 'text', text: note }] : [{ type: 'text', text: json }],
+        display: { summary: total === 0 ? 'No problems' : `${total} ${total === 1 ? 'problem' : 'problems'}${errors ? ` (${errors} ${errors === 1 ? 'error' : 'errors'})` : ''}` },
+      };
+    },
+  };
+}
