@@ -5,6 +5,8 @@
  */
 import * as vscode from 'vscode';
 import type { Services } from './services';
+import { registerMcp } from './mcp';
+import { registerIdeServer } from './ideServer';
 
 export type CommandHandler = (...args: unknown[]) => unknown;
 
@@ -70,6 +72,9 @@ export async function createRuntime(context: vscode.ExtensionContext, log: vscod
   const rt = new Runtime(context, log);
   rt.registerCommand('elixirAgent.showLog', () => log.show());
   // --- features register here (one line each) ---
+  (await import('./agents/index.js')).registerAgents(rt);
+  rt.services.mcp = registerMcp(rt);
+  rt.services.ideServer = registerIdeServer(rt, { isTidewaveConnected: () => !!rt.services.mcp?.states().some((s) => s.tidewave && s.state === 'connected') });
   // --- end features ---
   log.info('Elixir Agent runtime ready');
   return rt;

@@ -9,4 +9,10 @@ export interface Services {
   chat?: {
     prefill(text: string, options?: { send?: boolean }): Promise<void>;
   };
+  /** Agent personas: loaded files, the active one, problems, resolved persona view. Owned by src/vscode/agents. */
+  agents?: import('./agents/service').AgentsService;
+  /** MCP servers (.mcp.json, settings, Tidewave): their tools, states and hints. Owned by src/vscode/mcp. */
+  mcp?: import('./mcp').McpService;
+  /** The ide MCP server for the Claude Code CLI (elixirAgent.ideServer.enabled). Owned by src/vscode/ideServer. */
+  ideServer?: import('./ideServer').IdeServerService;
 }
