@@ -9,6 +9,7 @@ type Subcommand = (args: string[]) => Promise<number>;
 const subcommands: Record<string, () => Promise<Subcommand>> = {
   // Each feature adds its entry: name -> lazy import of its module's `main`.
   agents: () => import('./agents.js').then((m) => m.main),
+  diagnostics: () => import('./diagnostics.js').then((m) => m.main),
 };
 
 function usage(): string {

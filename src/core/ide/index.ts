@@ -51,12 +51,15 @@ export function selectFile(files: FileDiagnostics[], uri: string | undefined): F
  * Headless diagnostics (the CLI, `elixir-agent run`): each get() compiles the
  * projects with mix (into their own build path) and reports what it printed.
  */
-export function mixDiagnosticsProvider(projects: readonly Pick<MixProject, 'root' | 'app' | 'apps'>[], options: { mixCommand?: string; timeoutMs?: number } = {}): DiagnosticsProvider {
+export function mixDiagnosticsProvider(
+  projects: readonly Pick<MixProject, 'root' | 'app' | 'apps'>[],
+  options: { mixCommand?: string; timeoutMs?: number; signal?: AbortSignal } = {},
+): DiagnosticsProvider {
   return {
     async get(uri?: string): Promise<FileDiagnostics[]> {
       const all: FileDiagnostics[] = [];
       for (const project of projects) {
-        const result = await runMixCompile({ project, mixCommand: options.mixCommand, timeoutMs: options.timeoutMs });
+        const result = await runMixCompile({ project, mixCommand: options.mixCommand, timeoutMs: options.timeoutMs, signal: options.signal });
         all.push(...toFileDiagnostics(result.diagnostics));
       }
       return selectFile(all, uri);
