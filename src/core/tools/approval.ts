@@ -1,0 +1,132 @@
+/**
+ * The approval policy: decides before each tool call whether it runs, asks
+ * the user on the tool card, or is refused. Inputs: per-tool settings
+ * (elixirAgent.approvals.tools), the Bash allow-list
+ * (elixirAgent.approvals.bashAllow), the agent's `permissionMode`, workspace
+ * trust, and the protected files (paths.ts). Order, first match wins:
+ *   1. a per-tool "deny" setting                         → deny
+ *   2. Restricted Mode and the tool is not read-only     → deny
+ *   3. permissionMode plan and the tool edits or runs    → deny
+ *   4. the tool writes a protected file                  → ask, every time (never skipped)
+ *   5. a per-tool "allow"/"ask" setting                  → that (Bash "ask" still honours the allow-list)
+ *   6. acceptEdits (and bypassPermissions) for edit tools → allow
+ *   7. Bash: every part of the command allow-listed      → allow
+ *   8. defaults: read-only tools allow, the rest ask
+ * Then dontAsk turns every remaining "ask" into "deny".
+ */
+import { matchBashAllowList } from './bashAllow';
+import { TOOL_NAMES } from './names';
+import { protectedWriteReason, resolveInWorkspace } from './paths';
+import type { ApprovalPolicy, PolicyDecision, Tool } from './types';
+
+export const PERMISSION_MODES = ['default', 'acceptEdits', 'plan', 'dontAsk', 'bypassPermissions'] as const;
+export type PermissionMode = (typeof PERMISSION_MODES)[number];
+
+export interface ApprovalPolicyOptions {
+  /** elixirAgent.approvals.tools: tool name (or `mcp__server__*`, `mcp__server`) → ask | allow | deny. */
+  tools?: Record<string, unknown>;
+  /** elixirAgent.approvals.bashAllow. */
+  bashAllow?: readonly string[];
+  /** The agent's permissionMode, as written in its file. */
+  permissionMode?: string;
+  /** Workspace trust; false = Restricted Mode. Default true. */
+  trusted?: boolean;
+  workspaceFolders: readonly string[];
+  cwd?: string;
+  /** Extra absolute paths that always need an explicit confirmation. */
+  protectedPaths?: readonly string[];
+  /**
+   * Honour `permissionMode: bypassPermissions` (run everything without
+   * asking). Off by default: an agent file that came with a repository must
+   * not switch approvals off by itself; without this it acts as acceptEdits.
+   */
+  allowBypass?: boolean;
+}
+
+export type Decision = { decision: PolicyDecision; reason?: string; askEveryTime?: boolean };
+
+export interface ToolApprovalPolicy extends ApprovalPolicy {
+  readonly mode: PermissionMode;
+  decide(tool: Tool, input: unknown): Promise<Decision>;
+}
+
+const VALID = new Set<PolicyDecision>(['ask', 'allow', 'deny']);
+
+export function normalizePermissionMode(mode: string | undefined): PermissionMode {
+  return (PERMISSION_MODES as readonly string[]).includes(mode ?? '') ? (mode as PermissionMode) : 'default';
+}
+
+/** The per-tool setting for a name: exact, then `mcp__server__*`, then `mcp__server`, then `*`. */
+export function toolSetting(settings: Record<string, unknown> | undefined, name: string): PolicyDecision | undefined {
+  if (!settings) return undefined;
+  const keys = [name];
+  const m = /^(mcp__[^_]+(?:_[^_]+)*?)__/.exec(name);
+  if (m) keys.push(`${m[1]}__*`, m[1]);
+  keys.push('*');
+  for (const k of keys) {
+    const v = settings[k];
+    if (typeof v === 'string' && VALID.has(v as PolicyDecision)) return v as PolicyDecision;
+  }
+  return undefined;
+}
+
+function targetPath(input: unknown): string | undefined {
+  if (!input || typeof input !== 'object') return undefined;
+  const o = input as Record<string, unknown>;
+  const p = o.file_path ?? o.notebook_path;
+  return typeof p === 'string' ? p : undefined;
+}
+
+export function createApprovalPolicy(options: ApprovalPolicyOptions): ToolApprovalPolicy {
+  const mode = normalizePermissionMode(options.permissionMode);
+  const trusted = options.trusted ?? true;
+  const bypass = mode === 'bypassPermissions' && options.allowBypass === true;
+  const editsAccepted = mode === 'acceptEdits' || mode === 'bypassPermissions';
+
+  const decideRaw = (tool: Tool, input: unknown): Decision => {
+    const setting = toolSetting(options.tools, tool.name);
+    if (setting === 'deny') return { decision: 'deny', reason: `${tool.name} is denied by the setting elixirAgent.approvals.tools.` };
+    if (!trusted && !tool.readOnly) {
+      return { decision: 'deny', reason: `The workspace is in Restricted Mode (not trusted), so the agent can only read files. Trust the workspace to let it use ${tool.name}.` };
+    }
+    const changes = tool.kind === 'edit' || tool.kind === 'execute';
+    if (mode === 'plan' && !tool.readOnly && changes) {
+      return { decision: 'deny', reason: `The agent is in plan mode (permissionMode: plan): it may read and propose changes, but not ${tool.kind === 'edit' ? 'change files' : 'run commands'}.` };
+    }
+    if (tool.kind === 'edit') {
+      const file = targetPath(input);
+      if (file) {
+        try {
+          const why = protectedWriteReason(resolveInWorkspace(file, options.workspaceFolders, { cwd: options.cwd }), options.protectedPaths);
+          if (why) return { decision: 'ask', reason: `Protected file: ${why}`, askEveryTime: true };
+        } catch {
+          // The tool will report the bad path itself.
+        }
+      }
+    }
+    if (setting === 'allow') return { decision: 'allow', reason: `${tool.name} is allowed by the setting elixirAgent.approvals.tools.` };
+    if (bypass && setting === undefined) return { decision: 'allow', reason: 'permissionMode: bypassPermissions' };
+    if (setting === undefined && editsAccepted && tool.kind === 'edit') {
+      return { decision: 'allow', reason: mode === 'acceptEdits' ? 'permissionMode: acceptEdits' : 'permissionMode: bypassPermissions (edits only; commands still ask)' };
+    }
+    if (tool.name === TOOL_NAMES.bash) {
+      const command = (input as { command?: unknown } | null)?.command;
+      if (typeof command !== 'string') return { decision: 'ask' };
+      const match = matchBashAllowList(command, options.bashAllow ?? []);
+      return match.allowed ? { decision: 'allow', reason: 'Every part of the command is in the Bash allow-list.' } : { decision: 'ask', reason: match.reason };
+    }
+    if (setting === 'ask') return { decision: 'ask' };
+    return tool.readOnly ? { decision: 'allow' } : { decision: 'ask' };
+  };
+
+  return {
+    mode,
+    async decide(tool, input) {
+      const d = decideRaw(tool, input);
+      if (d.decision === 'ask' && mode === 'dontAsk') {
+        return { decision: 'deny', reason: `permissionMode dontAsk: ${tool.name} needs approval, which this agent does not ask for.${d.reason ? ` (${d.reason})` : ''} Allow it in elixirAgent.approvals.tools to run it.` };
+      }
+      return d;
+    },
+  };
+}

@@ -1,0 +1,198 @@
+/**
+ * Grep: ripgrep over the workspace with Claude Code's parameters
+ * (output_mode content / files_with_matches / count, -A/-B/-C/-n/-i, glob,
+ * type, head_limit, multiline). Honours .gitignore. Results are capped with
+ * a note. Falls back to a JS search (jsGrep.ts) without a ripgrep binary.
+ */
+import * as fs from 'node:fs';
+import { defineTool, oneOf, optBool, optInt, optStr, str } from './define';
+import { splitGlobs } from './globs';
+import { jsGrep, toJsRegExp, type GrepMode } from './jsGrep';
+import { TOOL_NAMES } from './names';
+import { RG_COMMON_ARGS, runRipgrep } from './ripgrep';
+import { searchRoot } from './search';
+import { ToolError } from './types';
+
+/** Entries (files, counts) returned when head_limit does not say otherwise. */
+export const GREP_MAX_ENTRIES = 250;
+/** Characters of content output returned at most. */
+export const GREP_MAX_CHARS = 30_000;
+/** Lines gathered from the search before it is stopped. */
+const COLLECT_LIMIT = 20_000;
+const MAX_COLUMNS = 500;
+
+interface GrepInput {
+  pattern: string;
+  path?: string;
+  glob?: string;
+  type?: string;
+  mode: GrepMode;
+  before: number;
+  after: number;
+  lineNumbers: boolean;
+  ignoreCase: boolean;
+  headLimit?: number;
+  offset: number;
+  multiline: boolean;
+}
+
+function parseInput(input: Record<string, unknown>): GrepInput {
+  const context = optInt(input, '-C', { min: 0, max: 100 }) ?? optInt(input, 'context', { min: 0, max: 100 });
+  const p = optStr(input, 'path');
+  return {
+    pattern: str(input, 'pattern'),
+    path: p === '' || p === 'undefined' || p === 'null' ? undefined : p,
+    glob: optStr(input, 'glob'),
+    type: optStr(input, 'type'),
+    mode: oneOf(input, 'output_mode', ['content', 'files_with_matches', 'count'] as const) ?? 'files_with_matches',
+    before: optInt(input, '-B', { min: 0, max: 100 }) ?? context ?? 0,
+    after: optInt(input, '-A', { min: 0, max: 100 }) ?? context ?? 0,
+    lineNumbers: optBool(input, '-n') ?? true,
+    ignoreCase: optBool(input, '-i') ?? false,
+    headLimit: optInt(input, 'head_limit', { min: 0 }),
+    offset: optInt(input, 'offset', { min: 0 }) ?? 0,
+    multiline: optBool(input, 'multiline') ?? false,
+  };
+}
+
+function rgArgs(g: GrepInput, root: string): string[] {
+  const args = [...RG_COMMON_ARGS, '--with-filename', '--max-columns', String(MAX_COLUMNS), '--max-columns-preview'];
+  if (g.mode === 'files_with_matches') args.push('--files-with-matches');
+  else if (g.mode === 'count') args.push('--count');
+  else {
+    if (g.lineNumbers) args.push('--line-number');
+    else args.push('--no-line-number');
+    if (g.before) args.push('--before-context', String(g.before));
+    if (g.after) args.push('--after-context', String(g.after));
+  }
+  if (g.ignoreCase) args.push('--ignore-case');
+  if (g.multiline) args.push('--multiline', '--multiline-dotall');
+  for (const glob of g.glob ? splitGlobs(g.glob) : []) args.push('--glob', glob);
+  if (g.type) args.push('--type', g.type);
+  args.push('--regexp', g.pattern, '--', root);
+  return args;
+}
+
+async function byMtime(paths: string[]): Promise<string[]> {
+  const stamped = await Promise.all(paths.map(async (p) => ({ p, t: await fs.promises.stat(p).then((s) => s.mtimeMs, () => 0) })));
+  return stamped.sort((a, b) => b.t - a.t || (a.p < b.p ? -1 : 1)).map((x) => x.p);
+}
+
+function cutLongLine(line: string): string {
+  return line.length > MAX_COLUMNS + 200 ? `${line.slice(0, MAX_COLUMNS)}… [line truncated]` : line;
+}
+
+export const grepTool = defineTool({
+  name: TOOL_NAMES.grep,
+  kind: 'read',
+  readOnly: true,
+  description: [
+    'A powerful search tool built on ripgrep. ALWAYS use Grep for content searches instead of running grep or rg with Bash.',
+    'pattern is a ripgrep (Rust) regular expression, e.g. "def handle_event", "defmodule \\w+Live", "Repo\\.(insert|update)". Literal braces need escaping: "%\\{" to find "%{".',
+    'Filter files with glob (e.g. "*.ex", "**/*.{ex,exs}", "!test/**") or type (e.g. "elixir", "js"). .gitignore is respected.',
+    'output_mode: "files_with_matches" (default) lists matching files, most recently modified first; "content" shows matching lines (with -n line numbers, on by default, and -A/-B/-C context lines); "count" shows match counts per file.',
+    '-i makes the search case-insensitive. multiline: true lets a pattern span lines (and . match newlines).',
+    `head_limit returns only the first N lines/entries (offset skips some first). Results are capped (${GREP_MAX_ENTRIES} entries, ${GREP_MAX_CHARS} characters of content) with a note.`,
+  ].join('\n'),
+  inputSchema: {
+    type: 'object',
+    properties: {
+      pattern: { type: 'string', description: 'The regular expression pattern to search for in file contents' },
+      path: { type: 'string', description: 'File or directory to search in (absolute). Defaults to the workspace folder.' },
+      glob: { type: 'string', description: 'Glob pattern to filter files (e.g. "*.ex", "*.{ex,exs}") - maps to rg --glob' },
+      type: { type: 'string', description: 'File type to search (rg --type), e.g. elixir, erlang, js, ts, md. More efficient than glob for standard file types.' },
+      output_mode: {
+        type: 'string',
+        enum: ['content', 'files_with_matches', 'count'],
+        description: 'Output mode: "content" shows matching lines, "files_with_matches" shows file paths (default), "count" shows match counts.',
+      },
+      '-A': { type: 'number', description: 'Number of lines to show after each match (content mode only).' },
+      '-B': { type: 'number', description: 'Number of lines to show before each match (content mode only).' },
+      '-C': { type: 'number', description: 'Number of lines to show before and after each match (content mode only).' },
+      '-n': { type: 'boolean', description: 'Show line numbers in output (content mode only). Defaults to true.' },
+      '-i': { type: 'boolean', description: 'Case insensitive search' },
+      head_limit: { type: 'number', description: 'Limit output to the first N lines/entries, like "| head -N".' },
+      offset: { type: 'number', description: 'Skip the first N lines/entries before applying head_limit.' },
+      multiline: { type: 'boolean', description: 'Enable multiline mode where . matches newlines and patterns can span lines (rg -U --multiline-dotall). Default: false.' },
+    },
+    required: ['pattern'],
+    additionalProperties: false,
+  },
+  parse: parseInput,
+  async run(g, ctx) {
+    if (g.pattern === '') throw new ToolError('pattern must not be empty.');
+    const root = searchRoot(ctx, g.path, { allowFile: true });
+    const lines: string[] = [];
+    let collectedChars = 0;
+    let stoppedEarly = false;
+    const onLine = (line: string) => {
+      lines.push(g.mode === 'content' ? cutLongLine(line) : line);
+      collectedChars += line.length;
+      if (lines.length >= COLLECT_LIMIT || (g.mode === 'content' && collectedChars > 4 * GREP_MAX_CHARS + (g.offset > 0 ? 1e6 : 0))) {
+        stoppedEarly = true;
+        return false;
+      }
+      return true;
+    };
+    const rg = ctx.services.ripgrepPath;
+    if (rg) {
+      const run = await runRipgrep(rg, rgArgs(g, root.path), { cwd: root.path, signal: ctx.signal, onLine });
+      if (run.code === 2 && lines.length === 0 && !run.stopped) throw new ToolError(`Grep failed: ${run.stderr || 'ripgrep exited with an error'}`);
+    } else {
+      const re = toJsRegExp(g.pattern, { ignoreCase: g.ignoreCase, multiline: g.multiline });
+      await jsGrep({
+        rootPath: root.path,
+        rootIsFile: root.kind === 'file',
+        top: root.folder,
+        re,
+        mode: g.mode,
+        before: g.mode === 'content' ? g.before : 0,
+        after: g.mode === 'content' ? g.after : 0,
+        lineNumbers: g.lineNumbers,
+        globs: g.glob ? splitGlobs(g.glob) : [],
+        type: g.type,
+        signal: ctx.signal,
+        onLine,
+      });
+    }
+    if (ctx.signal.aborted) throw new ToolError('Grep was cancelled.');
+    if (lines.length === 0) {
+      const none = g.mode === 'files_with_matches' ? 'No files found' : 'No matches found';
+      return { content: [{ type: 'text', text: `${none} for ${JSON.stringify(g.pattern)} in ${root.path}.` }], display: { summary: none } };
+    }
+
+    let entries = g.mode === 'files_with_matches' ? await byMtime(lines) : lines;
+    const available = entries.length;
+    entries = entries.slice(g.offset);
+    const limit = g.headLimit && g.headLimit > 0 ? g.headLimit : g.mode === 'content' ? Infinity : GREP_MAX_ENTRIES;
+    let more = entries.length > limit || stoppedEarly;
+    entries = entries.slice(0, limit);
+    if (g.mode === 'content') {
+      let size = 0;
+      let keep = 0;
+      while (keep < entries.length && size + entries[keep].length + 1 <= GREP_MAX_CHARS) size += entries[keep++].length + 1;
+      if (keep < entries.length) {
+        entries = entries.slice(0, Math.max(1, keep));
+        more = true;
+      }
+    }
+
+    let text: string;
+    let summary: string;
+    if (g.mode === 'files_with_matches') {
+      summary = `Found ${available}${stoppedEarly ? '+' : ''} file${available === 1 ? '' : 's'}`;
+      text = `${summary}\n${entries.join('\n')}`;
+    } else if (g.mode === 'count') {
+      const total = lines.reduce((n, l) => n + (Number(/:(\d+)$/.exec(l)?.[1]) || 0), 0);
+      summary = `Found ${total} matching line${total === 1 ? '' : 's'} in ${available} file${available === 1 ? '' : 's'}`;
+      text = `${entries.join('\n')}\n\n${summary}.`;
+    } else {
+      summary = `${entries.length} line${entries.length === 1 ? '' : 's'}`;
+      text = entries.join('\n');
+    }
+    if (more) {
+      text += `\n\n(Results were cut: showing ${entries.length} ${g.mode === 'content' ? 'lines' : 'entries'}${g.offset ? ` after skipping ${g.offset}` : ''}. Narrow the search with path, glob or type, or page with offset and head_limit.)`;
+    }
+    return { content: [{ type: 'text', text }], display: { summary } };
+  },
+});

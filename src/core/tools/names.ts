@@ -1,0 +1,30 @@
+/**
+ * The model-facing names of the builtin tools, in one place. They are the
+ * names Claude Code gives the model, so existing agent files (`tools: Read,
+ * Edit, Bash`) work unchanged.
+ */
+export const TOOL_NAMES = {
+  read: 'Read',
+  write: 'Write',
+  edit: 'Edit',
+  multiEdit: 'MultiEdit',
+  glob: 'Glob',
+  grep: 'Grep',
+  ls: 'LS',
+  bash: 'Bash',
+  notebookEdit: 'NotebookEdit',
+} as const;
+
+export type BuiltinToolName = (typeof TOOL_NAMES)[keyof typeof TOOL_NAMES];
+
+export const BUILTIN_TOOL_NAMES: readonly BuiltinToolName[] = Object.values(TOOL_NAMES);
+
+/** Tools that change files (what `acceptEdits` allows and `plan` forbids). */
+export const EDIT_TOOL_NAMES: readonly BuiltinToolName[] = [TOOL_NAMES.write, TOOL_NAMES.edit, TOOL_NAMES.multiEdit, TOOL_NAMES.notebookEdit];
+
+/** Tools that only read: the only ones that exist in Restricted Mode. */
+export const READ_TOOL_NAMES: readonly BuiltinToolName[] = [TOOL_NAMES.read, TOOL_NAMES.glob, TOOL_NAMES.grep, TOOL_NAMES.ls];
+
+export function isBuiltinToolName(name: string): name is BuiltinToolName {
+  return (BUILTIN_TOOL_NAMES as readonly string[]).includes(name);
+}

@@ -1,0 +1,68 @@
+/**
+ * NotebookEdit: replace, insert or delete a cell of a Jupyter notebook. In the
+ * editor it goes through the notebook API (services.notebooks: undoable, seen
+ * by an open notebook); headless it edits the .ipynb JSON through ctx.files.
+ * The read-before-write rule applies as for Edit.
+ */
+import * as path from 'node:path';
+import { defineTool, oneOf, optStr, str } from './define';
+import { approvalFor, commitWrite, loadForWrite } from './editing';
+import { TOOL_NAMES } from './names';
+import { editNotebookJson, type CellEdit } from './notebookFormat';
+import { ToolError } from './types';
+
+export const notebookEditTool = defineTool({
+  name: TOOL_NAMES.notebookEdit,
+  kind: 'edit',
+  readOnly: false,
+  description: [
+    'Edits one cell of a Jupyter notebook (.ipynb file). notebook_path must be an absolute path; Read the notebook first to see its cells and their ids.',
+    'edit_mode "replace" (default) replaces the source of the cell cell_id (and its type when cell_type is given; code outputs are cleared); "insert" adds a new cell after cell_id, or at the top when cell_id is omitted, and needs cell_type; "delete" removes cell_id.',
+    'Cells without an id can be named by position as "cell-N" (0-based).',
+  ].join('\n'),
+  inputSchema: {
+    type: 'object',
+    properties: {
+      notebook_path: { type: 'string', description: 'The absolute path to the Jupyter notebook file to edit (must be absolute, not relative)' },
+      cell_id: { type: 'string', description: 'The ID of the cell to edit. When inserting a new cell, the new cell will be inserted after the cell with this ID, or at the beginning if not specified.' },
+      new_source: { type: 'string', description: 'The new source for the cell' },
+      cell_type: { type: 'string', enum: ['code', 'markdown'], description: 'The type of the cell (code or markdown). If not specified, it defaults to the current cell type. If using edit_mode=insert, this is required.' },
+      edit_mode: { type: 'string', enum: ['replace', 'insert', 'delete'], description: 'The type of edit to make (replace, insert, delete). Defaults to replace.' },
+    },
+    required: ['notebook_path', 'new_source'],
+    additionalProperties: false,
+  },
+  parse: (input) => {
+    const editMode = oneOf(input, 'edit_mode', ['replace', 'insert', 'delete'] as const) ?? 'replace';
+    return {
+      notebook_path: str(input, 'notebook_path'),
+      edit: {
+        cellId: optStr(input, 'cell_id') || undefined,
+        newSource: editMode === 'delete' ? (optStr(input, 'new_source') ?? '') : str(input, 'new_source'),
+        cellType: oneOf(input, 'cell_type', ['code', 'markdown'] as const),
+        editMode,
+      } satisfies CellEdit,
+    };
+  },
+  async describe(input, ctx) {
+    const target = await loadForWrite(ctx, input.notebook_path, 'notebook_path');
+    const { text } = editNotebookJson(target.oldText, input.edit, target.shown);
+    const request = approvalFor(ctx, 'Edit notebook', target, text);
+    return { ...request, title: `${input.edit.editMode === 'insert' ? 'Insert a cell in' : input.edit.editMode === 'delete' ? 'Delete a cell from' : 'Edit a cell of'} ${target.shown}` };
+  },
+  async run(input, ctx) {
+    if (path.extname(input.notebook_path).toLowerCase() !== '.ipynb') throw new ToolError(`${input.notebook_path} is not a Jupyter notebook (.ipynb). Use Edit for other files.`);
+    const target = await loadForWrite(ctx, input.notebook_path, 'notebook_path');
+    if (!target.exists) throw new ToolError(`Notebook does not exist: ${input.notebook_path}.`);
+    // Validates the edit (cell ids, cell_type) and gives the diff, whichever way it is applied.
+    const { text, message } = editNotebookJson(target.oldText, input.edit, target.shown);
+    const notebooks = ctx.services.notebooks;
+    if (notebooks) {
+      const editorMessage = await notebooks.editCell(target.p.path, input.edit);
+      const version = await ctx.files.version(target.p.path);
+      if (version !== undefined) ctx.reads.markRead(target.p.path, version);
+      return { content: [{ type: 'text', text: editorMessage || message }], display: { path: target.p.path, summary: editorMessage || message } };
+    }
+    return commitWrite(ctx, target, text, message);
+  },
+});
