@@ -235,7 +235,12 @@ export function parseAgentFile(rawText: string, filePath: string, source: AgentS
       const line = Math.min(Math.max(markLine, 1), Math.max(frame.closeLine - 1, 1));
       const column = markLine === line ? (err.mark?.column ?? 0) : 0;
       const reason = err.reason ?? err.message ?? 'invalid YAML';
-      const quoteHint = /:\s/.test((lines[line] ?? '').replace(/^[^:]*:\s*/, '')) ? ' (a value containing ": " must be quoted)' : '';
+      const dupKey = reason === 'duplicated mapping key' ? /^\s*(["']?)([^"':]+)\1\s*:/.exec(lines[line] ?? '')?.[2] : undefined;
+      const quoteHint = dupKey
+        ? ` (\`${dupKey}\` is given twice)`
+        : /:\s/.test((lines[line] ?? '').replace(/^[^:]*:\s*/, ''))
+          ? ' (a value containing ": " must be quoted)'
+          : '';
       add(line, 'error', 'yaml', `invalid YAML in the front matter: ${reason}${quoteHint}`, column);
       return { problems };
     }
