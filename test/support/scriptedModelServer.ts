@@ -341,6 +341,8 @@ export class ScriptedModelServer extends EventEmitter {
         return;
       }
       case 'drop':
+        // Let what was written reach the client first, as on a real network.
+        await new Promise<void>((resolve) => res.write('', () => resolve()));
         res.socket?.destroy();
         return;
       case 'malformed':
