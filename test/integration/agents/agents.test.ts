@@ -108,6 +108,39 @@ describe('agents: personas in the editor', () => {
     assert.ok(!agents.all().some((a) => a.name === 'live-agent'));
   });
 
+  it('checks an agent file while it is edited, before it is saved', async () => {
+    const uri = vscode.Uri.file(path.join(agentsDir, 'reviewer.md'));
+    const doc = await vscode.workspace.openTextDocument(uri);
+    await vscode.window.showTextDocument(doc);
+    const diagnosticsUntil = (what: string, check: () => boolean) =>
+      new Promise<void>((resolve, reject) => {
+        const timer = setTimeout(() => (sub.dispose(), reject(new Error(`timed out waiting for ${what}`))), 20_000);
+        const sub = vscode.languages.onDidChangeDiagnostics((e) => {
+          if (!e.uris.some((u) => u.fsPath === uri.fsPath) || !check()) return;
+          clearTimeout(timer);
+          sub.dispose();
+          resolve();
+        });
+      });
+
+    let changed = diagnosticsUntil('the live error', () => ours(uri).length > 0);
+    const edit = new vscode.WorkspaceEdit();
+    edit.replace(uri, doc.lineAt(5).range, 'color: lime');
+    assert.ok(await vscode.workspace.applyEdit(edit));
+    await changed;
+    assert.deepEqual(ours(uri).map(summary), [
+      { line: 5, severity: 'Error', code: 'unknown-color', message: 'unknown colour "lime": use one of red, blue, green, yellow, purple, orange, pink, cyan' },
+    ]);
+    // The saved file is untouched: the registry still has the saved agent.
+    assert.equal(agents.get('reviewer')?.color, 'green');
+
+    changed = diagnosticsUntil('the live error to clear', () => ours(uri).length === 0);
+    await vscode.commands.executeCommand('workbench.action.files.revert');
+    await changed;
+    assert.equal(doc.isDirty, false);
+    await vscode.commands.executeCommand('workbench.action.closeActiveEditor');
+  });
+
   it('keeps the active agent per workspace, lets the setting override it, and falls back', async () => {
     let changed = changeUntil(agents, 'reviewer to be active', () => agents.active()?.name === 'reviewer');
     await vscode.commands.executeCommand(COMMANDS.pickAgent, 'reviewer');
