@@ -78,6 +78,8 @@ export class ChatSession {
   private readonly estimator = new TokenEstimator();
   private saving: Promise<void> = Promise.resolve();
   private compactHarder = false;
+  /** The window the API reported in a "prompt is too long" error. */
+  private learnedWindow?: number;
   private contextFill = 0;
 
   constructor(
@@ -185,7 +187,7 @@ export class ChatSession {
     const { settings } = setup;
     if (!client.hasApiKey) return this.finishError(this.startAssistant(settings.model), noApiKeyError().view);
     const info = await client.modelInfo(settings.model);
-    const window = settings.contextWindow ?? info.contextWindow;
+    const configured = settings.contextWindow ?? info.contextWindow;
     const toolMap = new Map(setup.tools.map((t) => [t.name, t]));
     const apiTools: ApiTool[] = setup.tools.map((t) => ({ name: t.name, description: t.description, input_schema: t.inputSchema as ApiTool['input_schema'] }));
 
@@ -197,6 +199,7 @@ export class ChatSession {
       const live = this.startAssistant(settings.model);
       let result;
       for (let attempt = 1; ; attempt++) {
+        const window = Math.min(configured, this.learnedWindow ?? Infinity);
         const limit = promptBudget({ contextWindow: window, maxOutputTokens: settings.maxTokens });
         await this.fitContext(live, setup.system, apiTools, this.compactHarder ? Math.round(limit * 0.6) : limit, client, settings.model, signal);
         this.compactHarder = false;
@@ -219,6 +222,7 @@ export class ChatSession {
         } catch (err) {
           const view = err instanceof ModelError ? err.view : classifyError(err);
           if (view.kind === 'aborted' || signal.aborted) return this.finishStopped(live);
+          if (view.kind === 'context-window') this.learnFromOverflow(view.detail, params);
           if (view.kind === 'context-window' && attempt === 1 && live.blocks.size === 0) {
             this.compactHarder = true;
             continue;
@@ -254,6 +258,14 @@ export class ChatSession {
       }
       await this.persist();
     }
+  }
+
+  /** "prompt is too long: 210000 tokens > 200000 maximum": the real window, and a calibration point. */
+  private learnFromOverflow(detail: string, params: { system?: unknown; tools?: unknown; messages: unknown }): void {
+    const m = /(\d+) tokens > (\d+) maximum/.exec(detail);
+    if (!m) return;
+    this.learnedWindow = Number(m[2]);
+    this.estimator.calibrate({ system: params.system, tools: params.tools, messages: params.messages }, Number(m[1]));
   }
 
   private startAssistant(model: string): Live {
