@@ -65,6 +65,7 @@ async function runSuite(suite, vscodeExecutablePath) {
       launchArgs: [workspace, '--disable-extensions', `--user-data-dir=${userDataDir}`, `--extensions-dir=${join(temp, 'extensions')}`],
       extensionTestsEnv: {
         ...(suite.env ?? {}),
+        ELIXIR_AGENT_HOST_PASS_ENV: Object.keys(suite.env ?? {}).join(','),
         ELIXIR_AGENT_SUITE: suite.name,
         ELIXIR_AGENT_TESTS: suite.tests ?? suite.name,
         ELIXIR_AGENT_RESULT_FILE: resultFile,

@@ -10,7 +10,10 @@
 //   inherited from this process, except
 //   - ANTHROPIC_API_KEY, ANTHROPIC_AUTH_TOKEN, ANTHROPIC_BASE_URL are removed,
 //     so no test can reach the real API by accident; set
-//     ELIXIR_AGENT_HOST_KEEP_API_KEY=1 to keep them (npm start does);
+//     ELIXIR_AGENT_HOST_KEEP_API_KEY=1 to keep them (npm start does), or name
+//     the ones a test sets on purpose (e.g. a base URL of the scripted model
+//     server) in ELIXIR_AGENT_HOST_PASS_ENV=ANTHROPIC_BASE_URL,ANTHROPIC_API_KEY
+//     (run-integration.mjs does this for a suite's "env");
 //   - VSCODE_* and ELECTRON_RUN_AS_NODE (set when run from a VS Code terminal)
 //     are removed, they would confuse the server;
 //   - ELIXIR_AGENT_* variables pass through unchanged (e.g. ELIXIR_AGENT_SUITE,
@@ -121,9 +124,10 @@ export function serverEnv(base = process.env, { keepApiKey = base.ELIXIR_AGENT_H
     if (k.startsWith('VSCODE_') || k === 'ELECTRON_RUN_AS_NODE') delete env[k];
   }
   if (!keepApiKey) {
-    delete env.ANTHROPIC_API_KEY;
-    delete env.ANTHROPIC_AUTH_TOKEN;
-    delete env.ANTHROPIC_BASE_URL;
+    const pass = new Set((base.ELIXIR_AGENT_HOST_PASS_ENV ?? '').split(',').map((s) => s.trim()));
+    for (const k of ['ANTHROPIC_API_KEY', 'ANTHROPIC_AUTH_TOKEN', 'ANTHROPIC_BASE_URL']) {
+      if (!pass.has(k)) delete env[k];
+    }
   }
   return env;
 }

@@ -1,0 +1,34 @@
+#!/usr/bin/env node
+// Runs the UI tests (test/ui/**/*.test.ts) with mocha: each test file drives
+// the real VS Code of the test host in Chromium through test/ui/harness.ts.
+// Screenshots go to test-results/screenshots/.
+// Usage: node scripts/run-ui.mjs [mocha args, e.g. --grep "chat view"]
+// Builds dist/ when missing; always compiles test/ui (tsc -p test/ui/tsconfig.json).
+// Prints a last line `ELIXIR_AGENT_RESULT passed=N failed=N pending=N`.
+import { spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { hostPaths, hostVersion, repoRoot } from './lib/vscode-host-lib.mjs';
+
+function run(cmd, args) {
+  const r = spawnSync(cmd, args, { cwd: repoRoot, stdio: 'inherit' });
+  return r.status ?? 1;
+}
+
+function fail(message) {
+  console.error(`run-ui: ${message}`);
+  console.log('ELIXIR_AGENT_RESULT passed=0 failed=1 pending=0');
+  process.exit(1);
+}
+
+try {
+  hostPaths();
+} catch (err) {
+  fail(err.message);
+}
+if (!existsSync(join(repoRoot, 'dist/extension.js')) && run('npm', ['run', 'build']) !== 0) fail('npm run build failed');
+if (run(join(repoRoot, 'node_modules/.bin/tsc'), ['-p', 'test/ui/tsconfig.json']) !== 0) fail('test/ui does not compile');
+
+console.log(`ui: ${hostVersion().text}`);
+const code = run(join(repoRoot, 'node_modules/.bin/mocha'), ['--config', '.mocharc.ui.json', '--reporter', join(repoRoot, 'scripts/mocha-summary-reporter.cjs'), ...process.argv.slice(2)]);
+process.exit(code);
