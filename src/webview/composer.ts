@@ -1,0 +1,296 @@
+/**
+ * The input: a textarea that grows, Enter to send and Shift+Enter for a
+ * newline, Escape to stop, `@` mentions (files, the selection, the current
+ * file's problems) shown as chips, a send/stop button, the usage strip.
+ */
+import type { MentionItem, UsageView, WebviewMessage } from '../shared/protocol';
+import { clear, compactNumber, formatCost, h, icon } from './dom';
+
+const MENTION_ICONS: Record<MentionItem['kind'], string> = { file: 'file', selection: 'selection', problems: 'warning' };
+const MAX_INPUT_HEIGHT = 240;
+
+export interface ComposerCallbacks {
+  post(msg: WebviewMessage): void;
+  onDraftChange(): void;
+}
+
+export class Composer {
+  readonly el: HTMLElement;
+  readonly input: HTMLTextAreaElement;
+  private readonly chipsEl: HTMLElement;
+  private readonly popup: HTMLElement;
+  private readonly sendButton: HTMLButtonElement;
+  private readonly stopButton: HTMLButtonElement;
+  private readonly fillBar: HTMLElement;
+  private readonly fillEl: HTMLElement;
+  private readonly fillLabel: HTMLElement;
+  private readonly totalsEl: HTMLElement;
+  private mentions: MentionItem[] = [];
+  private results: MentionItem[] = [];
+  private active = 0;
+  private requestId = 0;
+  private query?: { start: number; text: string };
+  private busy = false;
+  private enabled = true;
+
+  constructor(private readonly cb: ComposerCallbacks) {
+    this.input = h('textarea', {
+      class: 'chat-input',
+      attrs: { rows: 1, placeholder: 'Ask about your Elixir project — @ to add context', 'aria-label': 'Message', 'aria-autocomplete': 'list', 'aria-expanded': 'false', spellcheck: 'true' },
+    });
+    this.chipsEl = h('div', { class: 'mention-chips', attrs: { 'aria-label': 'Attached context' } });
+    this.popup = h('div', { class: 'mention-popup', attrs: { role: 'listbox', id: 'mention-popup', 'aria-label': 'Add context' } });
+    this.popup.hidden = true;
+    this.input.setAttribute('aria-controls', 'mention-popup');
+    this.sendButton = h('button', { class: 'send-button', title: 'Send (Enter)', attrs: { type: 'button', 'aria-label': 'Send' }, on: { click: () => this.send() } }, icon('send'));
+    this.stopButton = h('button', { class: 'stop-button', title: 'Stop (Escape)', attrs: { type: 'button', 'aria-label': 'Stop' }, on: { click: () => cb.post({ type: 'stop' }) } }, icon('debug-stop'));
+    const atButton = h('button', { class: 'icon-button at-button', title: 'Add context (@)', attrs: { type: 'button', 'aria-label': 'Add context' }, on: { click: () => this.startMention() } }, icon('mention'));
+    this.fillEl = h('div', { class: 'context-fill-value' });
+    this.fillBar = h('div', { class: 'context-fill', attrs: { role: 'progressbar', 'aria-label': 'Context window used', 'aria-valuemin': 0, 'aria-valuemax': 100, 'aria-valuenow': 0 } }, this.fillEl);
+    this.fillLabel = h('span', { class: 'context-label' });
+    this.totalsEl = h('span', { class: 'totals' });
+    this.el = h(
+      'footer',
+      { class: 'composer' },
+      this.popup,
+      h('div', { class: 'input-box' }, this.chipsEl, this.input, h('div', { class: 'input-toolbar' }, atButton, h('span', { class: 'usage-strip' }, this.fillBar, this.fillLabel, this.totalsEl), h('span', { class: 'spacer' }), this.stopButton, this.sendButton)),
+    );
+    this.input.addEventListener('input', () => this.onInput());
+    this.input.addEventListener('keydown', (ev) => this.onKeyDown(ev));
+    this.input.addEventListener('blur', () => setTimeout(() => !this.popup.contains(document.activeElement) && this.closePopup(), 150));
+    this.setBusy(false);
+  }
+
+  get draft(): string {
+    return this.input.value;
+  }
+
+  get attached(): MentionItem[] {
+    return [...this.mentions];
+  }
+
+  restore(draft: string, mentions: MentionItem[]): void {
+    this.input.value = draft;
+    this.mentions = mentions.slice(0, 50);
+    this.renderChips();
+    this.autosize();
+    this.updateButtons();
+  }
+
+  prefill(text: string): void {
+    this.input.value = text;
+    this.autosize();
+    this.updateButtons();
+    this.focus();
+    this.input.setSelectionRange(text.length, text.length);
+    this.cb.onDraftChange();
+  }
+
+  focus(): void {
+    this.input.focus();
+  }
+
+  setBusy(busy: boolean): void {
+    this.busy = busy;
+    this.updateButtons();
+  }
+
+  setEnabled(enabled: boolean, why?: string): void {
+    this.enabled = enabled;
+    this.input.disabled = !enabled;
+    this.input.placeholder = enabled ? 'Ask about your Elixir project — @ to add context' : (why ?? 'Chat is unavailable');
+    this.updateButtons();
+  }
+
+  setUsage(totals: UsageView, fill: number): void {
+    const pct = Math.max(0, Math.min(100, Math.round(fill * 100)));
+    this.fillEl.style.width = `${pct}%`;
+    this.fillBar.setAttribute('aria-valuenow', String(pct));
+    this.fillBar.classList.toggle('warn', pct >= 80 && pct < 95);
+    this.fillBar.classList.toggle('full', pct >= 95);
+    this.fillLabel.textContent = `${pct}%`;
+    this.fillBar.title = `Context window ${pct}% full`;
+    this.fillLabel.title = this.fillBar.title;
+    const tokens = totals.inputTokens + totals.outputTokens + totals.cacheReadTokens + totals.cacheWriteTokens;
+    this.totalsEl.textContent = tokens > 0 ? `${compactNumber(tokens)} tok · ${formatCost(totals.costUsd)}` : '';
+    this.totalsEl.title = `This conversation: input ${totals.inputTokens}, output ${totals.outputTokens}, cache read ${totals.cacheReadTokens}, cache write ${totals.cacheWriteTokens} tokens; about ${formatCost(totals.costUsd)}`;
+  }
+
+  showMentionResults(requestId: number, items: MentionItem[]): void {
+    if (requestId !== this.requestId || !this.query) return;
+    this.results = items.slice(0, 50);
+    this.active = 0;
+    this.renderPopup();
+  }
+
+  private updateButtons(): void {
+    const hasContent = this.input.value.trim() !== '' || this.mentions.length > 0;
+    this.stopButton.hidden = !this.busy;
+    this.sendButton.hidden = this.busy && !hasContent;
+    this.sendButton.disabled = !hasContent || !this.enabled;
+  }
+
+  private send(): void {
+    const text = this.input.value;
+    if (!this.enabled || (text.trim() === '' && this.mentions.length === 0)) return;
+    this.cb.post({ type: 'send', text, mentions: this.attached });
+    this.input.value = '';
+    this.mentions = [];
+    this.renderChips();
+    this.closePopup();
+    this.autosize();
+    this.updateButtons();
+    this.cb.onDraftChange();
+  }
+
+  private autosize(): void {
+    this.input.style.height = 'auto';
+    this.input.style.height = `${Math.min(MAX_INPUT_HEIGHT, this.input.scrollHeight)}px`;
+    this.input.style.overflowY = this.input.scrollHeight > MAX_INPUT_HEIGHT ? 'auto' : 'hidden';
+  }
+
+  private onInput(): void {
+    this.autosize();
+    this.updateButtons();
+    this.detectMention();
+    this.cb.onDraftChange();
+  }
+
+  private onKeyDown(ev: KeyboardEvent): void {
+    if (!this.popup.hidden && this.results.length > 0) {
+      if (ev.key === 'ArrowDown' || ev.key === 'ArrowUp') {
+        ev.preventDefault();
+        const n = this.results.length;
+        this.active = ev.key === 'ArrowDown' ? (this.active + 1) % n : (this.active - 1 + n) % n;
+        this.renderPopup();
+        return;
+      }
+      if (ev.key === 'Enter' || ev.key === 'Tab') {
+        ev.preventDefault();
+        this.pick(this.results[this.active]);
+        return;
+      }
+    }
+    if (ev.key === 'Escape') {
+      if (!this.popup.hidden) {
+        ev.preventDefault();
+        this.closePopup();
+      } else if (this.busy) {
+        ev.preventDefault();
+        this.cb.post({ type: 'stop' });
+      }
+      return;
+    }
+    if (ev.key === 'Enter' && !ev.shiftKey && !ev.isComposing && ev.keyCode !== 229) {
+      ev.preventDefault();
+      this.send();
+      return;
+    }
+    if (ev.key === 'Backspace' && this.input.selectionStart === 0 && this.input.selectionEnd === 0 && this.mentions.length > 0) {
+      ev.preventDefault();
+      this.mentions.pop();
+      this.renderChips();
+      this.updateButtons();
+      this.cb.onDraftChange();
+    }
+  }
+
+  private startMention(): void {
+    const pos = this.input.selectionStart ?? this.input.value.length;
+    const before = this.input.value.slice(0, pos);
+    const needsSpace = before !== '' && !/\s$/.test(before);
+    this.input.setRangeText(`${needsSpace ? ' ' : ''}@`, pos, this.input.selectionEnd ?? pos, 'end');
+    this.input.focus();
+    this.onInput();
+  }
+
+  private detectMention(): void {
+    const pos = this.input.selectionStart ?? 0;
+    const before = this.input.value.slice(0, pos);
+    const m = /(?:^|\s)@([^\s@]{0,200})$/.exec(before);
+    if (!m) {
+      this.closePopup();
+      return;
+    }
+    this.query = { start: pos - m[1].length - 1, text: m[1] };
+    this.requestId++;
+    this.cb.post({ type: 'mentionQuery', requestId: this.requestId, query: m[1] });
+  }
+
+  private pick(item: MentionItem | undefined): void {
+    if (!item) return;
+    if (this.query) {
+      const end = this.query.start + 1 + this.query.text.length;
+      this.input.setRangeText('', this.query.start, end, 'end');
+    }
+    if (!this.mentions.some((m) => m.kind === item.kind && m.value === item.value)) this.mentions.push(item);
+    this.closePopup();
+    this.renderChips();
+    this.autosize();
+    this.updateButtons();
+    this.input.focus();
+    this.cb.onDraftChange();
+  }
+
+  private closePopup(): void {
+    this.query = undefined;
+    this.results = [];
+    this.popup.hidden = true;
+    this.input.setAttribute('aria-expanded', 'false');
+    this.input.removeAttribute('aria-activedescendant');
+  }
+
+  private renderPopup(): void {
+    clear(this.popup);
+    if (this.results.length === 0) {
+      this.popup.append(h('div', { class: 'mention-empty', text: this.query?.text ? `No files match “${this.query.text}”` : 'Type to search files' }));
+    }
+    this.results.forEach((item, i) => {
+      const option = h(
+        'div',
+        {
+          class: `mention-option${i === this.active ? ' active' : ''}`,
+          attrs: { role: 'option', id: `mention-opt-${i}`, 'aria-selected': String(i === this.active) },
+          on: {
+            mousedown: (ev) => ev.preventDefault(),
+            click: () => this.pick(item),
+          },
+        },
+        icon(MENTION_ICONS[item.kind] ?? 'file'),
+        h('span', { class: 'mention-label', text: item.label }),
+        item.detail ? h('span', { class: 'mention-detail', text: item.detail }) : null,
+      );
+      this.popup.append(option);
+    });
+    this.popup.hidden = false;
+    this.input.setAttribute('aria-expanded', 'true');
+    if (this.results.length) this.input.setAttribute('aria-activedescendant', `mention-opt-${this.active}`);
+    this.popup.querySelector('.active')?.scrollIntoView({ block: 'nearest' });
+  }
+
+  private renderChips(): void {
+    clear(this.chipsEl);
+    this.chipsEl.hidden = this.mentions.length === 0;
+    this.mentions.forEach((m, i) => {
+      const remove = h(
+        'button',
+        {
+          class: 'chip-remove',
+          title: `Remove ${m.label}`,
+          attrs: { type: 'button', 'aria-label': `Remove ${m.label}` },
+          on: {
+            click: () => {
+              this.mentions.splice(i, 1);
+              this.renderChips();
+              this.updateButtons();
+              this.cb.onDraftChange();
+              this.input.focus();
+            },
+          },
+        },
+        icon('close'),
+      );
+      this.chipsEl.append(h('span', { class: `mention-chip kind-${m.kind}`, title: m.detail ?? m.value }, icon(MENTION_ICONS[m.kind] ?? 'file'), h('span', { class: 'chip-label', text: m.label }), remove));
+    });
+  }
+}
