@@ -87,7 +87,13 @@ export class McpConnection {
   constructor(
     readonly spec: McpServerSpec,
     private readonly opts: ConnectionOptions,
-  ) {}
+  ) {
+    // A server that cannot start shows why at once, before any attempt.
+    if (spec.problem) {
+      this.state = 'disabled';
+      this.detail = spec.problem;
+    }
+  }
 
   /** Process id of the running stdio server. */
   get pid(): number | undefined {
