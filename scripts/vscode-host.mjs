@@ -78,6 +78,11 @@ async function main() {
   console.log(`[vscode-host] ${version.text}`);
   if (process.env.ELIXIR_AGENT_HOST_VERBOSE === '1' && opts.ignored.length) console.log(`[vscode-host] ignored flags: ${opts.ignored.join(' ')}`);
 
+  if (opts.extensionDevelopmentPaths.length > 1) {
+    // The web workbench takes one development extension from the payload.
+    console.warn(`[vscode-host] only one --extensionDevelopmentPath is supported here; using ${opts.extensionDevelopmentPaths[0]}`);
+    opts.extensionDevelopmentPaths.length = 1;
+  }
   const server = await startServer({
     port: opts.port,
     host: opts.host,
