@@ -264,15 +264,26 @@ export class McpConnection {
       hash: stdioHash(config),
       origin: this.spec.origin,
     };
-    this.needsApproval = true;
-    this.set('disabled', `waiting for your approval to start \`${this.target}\``);
-    let ok = false;
-    try {
-      ok = (await this.opts.approveStdio?.(req)) === true;
-    } catch (err) {
-      this.opts.log?.warn(`MCP ${this.spec.name}: approval failed: ${errorMessage(err)}`);
-    }
+    const answer = Promise.resolve()
+      .then(() => this.opts.approveStdio?.(req))
+      .then(
+        (v) => v === true,
+        (err: unknown) => {
+          this.opts.log?.warn(`MCP ${this.spec.name}: approval failed: ${errorMessage(err)}`);
+          return false;
+        },
+      );
+    // A remembered (or headless) approval answers at once; only a question to the user shows as waiting.
+    const pending = Symbol('pending');
+    const quick = await Promise.race([answer, new Promise<typeof pending>((resolve) => setImmediate(() => resolve(pending)))]);
+    let ok: boolean;
+    if (quick === pending) {
+      this.needsApproval = true;
+      this.set('disabled', `waiting for your approval to start \`${this.target}\``);
+      ok = await answer;
+    } else ok = quick;
     if (!ok) {
+      this.needsApproval = true;
       this.set('disabled', `not started: \`${this.target}\` needs your approval (Reconnect MCP Servers asks again)`);
       return false;
     }

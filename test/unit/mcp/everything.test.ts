@@ -1,5 +1,8 @@
 import * as assert from 'node:assert/strict';
-import { McpManager } from '../../../src/core/mcp';
+import { promises as fs } from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { createMcpManager, McpManager } from '../../../src/core/mcp';
 import type { McpServerSpec, StdioApprovalRequest } from '../../../src/core/mcp/types';
 import { call, everythingBin, repoRoot, startEverythingHttp, status, textOf, waitForState } from './helpers';
 
@@ -58,6 +61,22 @@ describe('MCP against the reference server (server-everything)', function () {
         image.content.map((c) => (c.type === 'image' ? `image ${c.source.media_type}` : 'text')),
         ['text', 'image image/png', 'text'],
       );
+    });
+
+    it('starts from a project .mcp.json headless (createMcpManager), with ${VAR} expansion', async () => {
+      const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'mcp-headless-'));
+      await fs.writeFile(
+        path.join(dir, '.mcp.json'),
+        JSON.stringify({ mcpServers: { everything: { command: '${EA_NODE}', args: ['${EA_BIN}', 'stdio'], env: { EA_FROM: '${EA_FROM:-default}' } } } }),
+      );
+      manager = await createMcpManager({ cwd: dir, approveStdio: () => true, env: { ...process.env, EA_NODE: process.execPath, EA_BIN: everythingBin }, ...FAST });
+      await manager.whenSettled();
+      assert.deepEqual(
+        manager.states().map((s) => ({ name: s.name, state: s.state, source: s.source, target: s.target })),
+        [{ name: 'everything', state: 'connected', source: 'mcp.json', target: `${process.execPath} ${everythingBin} stdio` }],
+      );
+      const env = JSON.parse(textOf(await call(manager, 'mcp__everything__get-env', {}))) as Record<string, string>;
+      assert.deepEqual([env.EA_FROM, env.EA_BIN], ['default', everythingBin]);
     });
 
     it('stays disabled in an untrusted workspace and until the user approves it', async () => {
