@@ -32,6 +32,7 @@ export interface MixCompileOptions {
   extraArgs?: string[];
   env?: NodeJS.ProcessEnv;
   onOutput?: (chunk: string) => void;
+  onSpawn?: (pid: number) => void;
 }
 
 export interface MixCompileResult {
@@ -74,6 +75,7 @@ export async function runMixCompile(options: MixCompileOptions): Promise<MixComp
     signal: options.signal,
     timeoutMs: options.timeoutMs ?? 10 * 60_000,
     onOutput: options.onOutput,
+    onSpawn: options.onSpawn,
     input: '',
   });
   const diagnostics = result.cancelled

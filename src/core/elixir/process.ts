@@ -17,6 +17,8 @@ export interface RunOptions {
   maxOutputChars?: number;
   /** Text for stdin (closed right after). */
   input?: string;
+  /** Called with the child's pid (the process group's id on POSIX) once started. */
+  onSpawn?: (pid: number) => void;
 }
 
 export interface RunResult {
@@ -91,6 +93,7 @@ export function runProcess(command: string, args: readonly string[], options: Ru
       windowsHide: true,
       stdio: ['pipe', 'pipe', 'pipe'],
     });
+    if (child.pid) options.onSpawn?.(child.pid);
     const stdout = new Tail(max);
     const stderr = new Tail(max);
     const all = new Tail(max);

@@ -228,8 +228,8 @@ function projectName(p: MixProject): string {
   return p.app ?? path.basename(p.root);
 }
 
-/** "Phoenix 1.7 · Ecto · LiveView · Tidewave · umbrella (3 apps)" for one project. */
-export function describeProject(p: MixProject): string {
+/** The notable parts of a project: "Phoenix 1.7", "Ecto", "LiveView", "Tidewave", "umbrella (3 apps)". */
+function projectParts(p: MixProject): string[] {
   const f = p.features;
   const parts: string[] = [];
   if (f.phoenix) parts.push(`Phoenix${majorMinor(f.phoenix.version)}`);
@@ -238,7 +238,13 @@ export function describeProject(p: MixProject): string {
   if (f.phoenix_live_view) parts.push('LiveView');
   if (f.tidewave) parts.push('Tidewave');
   if (p.kind === 'umbrella') parts.push(`umbrella (${p.apps.length} ${p.apps.length === 1 ? 'app' : 'apps'})`);
-  if (parts.length === 0 || (!f.phoenix && !f.ash)) parts.unshift(p.kind === 'umbrella' ? 'Mix' : `Mix app ${projectName(p)}`);
+  return parts;
+}
+
+/** "Phoenix 1.7 · Ecto · LiveView · Tidewave · umbrella (3 apps)", or "Mix app name · ..." without a framework. */
+export function describeProject(p: MixProject): string {
+  const parts = projectParts(p);
+  if (!p.features.phoenix && !p.features.ash) parts.unshift(p.kind === 'umbrella' ? 'Mix' : `Mix app ${projectName(p)}`);
   return parts.join(' · ');
 }
 
@@ -247,8 +253,8 @@ export function projectSummary(projects: readonly MixProject[]): string | undefi
   if (projects.length === 0) return undefined;
   if (projects.length === 1) return describeProject(projects[0]);
   const names = projects.map((p) => {
-    const d = describeProject(p);
-    return d.startsWith('Mix app ') ? projectName(p) : `${projectName(p)} (${d})`;
+    const parts = projectParts(p);
+    return parts.length ? `${projectName(p)} (${parts.join(' · ')})` : projectName(p);
   });
   const text = `${projects.length} Mix projects: ${names.join(', ')}`;
   return text.length > 120 ? `${text.slice(0, 117)}...` : text;

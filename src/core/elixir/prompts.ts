@@ -142,19 +142,34 @@ export function askAboutSelectionMessage(facts: EditorFacts, question: string): 
   return [q || 'About this code:', '', `The code, from ${block}`].join('\n');
 }
 
-/** The module around a line: the innermost `defmodule` opened at or before it, else the first. */
+/**
+ * The module around a line (1-based): the innermost `defmodule` open there,
+ * nested names joined (`defmodule B` inside `A` is `A.B`); without a line, or
+ * outside every module, the last module opened before it (else the first).
+ */
 export function moduleAt(text: string, line?: number): string | undefined {
-  const re = /^\s*defmodule\s+([A-Z][\w.]*)\s+do\b/;
-  const lines = text.split(/\r?\n/);
-  let found: string | undefined;
+  const open: Array<{ indent: number; name: string }> = [];
+  let lastOpened: string | undefined;
   let first: string | undefined;
-  lines.forEach((l, i) => {
-    const m = re.exec(l);
-    if (!m) return;
-    first ??= m[1];
-    if (line === undefined || i + 1 <= line) found = m[1];
-  });
-  return found ?? first;
+  const lines = text.split(/\r?\n/);
+  for (let i = 0; i < lines.length && (line === undefined || i < line); i++) {
+    const l = lines[i];
+    const indent = l.length - l.trimStart().length;
+    const def = /^\s*defmodule\s+([A-Z][\w.]*)\s+do\b/.exec(l);
+    if (def) {
+      while (open.length && open[open.length - 1].indent >= indent) open.pop();
+      const name = open.length ? `${open[open.length - 1].name}.${def[1]}` : def[1];
+      open.push({ indent, name });
+      lastOpened = name;
+      first ??= name;
+    } else if (/^\s*end\b/.test(l) && open.length && open[open.length - 1].indent === indent) {
+      open.pop();
+    }
+  }
+  if (open.length) return open[open.length - 1].name;
+  if (lastOpened) return lastOpened;
+  const any = /^\s*defmodule\s+([A-Z][\w.]*)\s+do\b/m.exec(text);
+  return any?.[1] ?? first;
 }
 
 /** Where ExUnit tests for a source file go: lib/a/b.ex -> test/a/b_test.exs (also inside umbrella apps). */
