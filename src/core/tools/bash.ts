@@ -48,13 +48,14 @@ class CappedOutput {
   }
 }
 
-function shell(): { file: string; args: (cmd: string) => string[] } {
+function shell(): { file: string; args: (cmd: string) => string[]; argv0?: string } {
   if (process.platform === 'win32') {
     const comspec = process.env.ComSpec ?? 'cmd.exe';
     return { file: comspec, args: (cmd) => ['/d', '/s', '/c', cmd] };
   }
   const file = ['/bin/bash', '/usr/bin/bash', '/bin/sh'].find((f) => fs.existsSync(f)) ?? '/bin/sh';
-  return { file, args: (cmd) => ['-c', cmd] };
+  // argv0 'bash' so messages read "bash: line 1: ..." as in a terminal.
+  return { file, args: (cmd) => ['-c', cmd], argv0: file.split('/').pop() };
 }
 
 export interface BashOutcome {
@@ -73,6 +74,7 @@ export function runCommand(command: string, options: { cwd: string; timeoutMs: n
   return new Promise((resolve, reject) => {
     const child = spawn(sh.file, sh.args(command), {
       cwd: options.cwd,
+      argv0: sh.argv0,
       detached: process.platform !== 'win32',
       stdio: ['ignore', 'pipe', 'pipe'],
       windowsHide: true,

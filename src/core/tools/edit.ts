@@ -4,7 +4,7 @@
  * and on which lines it occurs.
  */
 import { defineTool, optBool, str } from './define';
-import { applyStringEdit, approvalFor, assertCreatable, changedSnippet, commitWrite, loadForWrite } from './editing';
+import { applyStringEdit, approvalFor, assertCreatable, changedSnippet, commitWrite, describeWrite, loadForWrite } from './editing';
 import { TOOL_NAMES } from './names';
 
 export const editTool = defineTool({
@@ -36,10 +36,11 @@ export const editTool = defineTool({
     new_string: str(input, 'new_string'),
     replace_all: optBool(input, 'replace_all') ?? false,
   }),
-  async describe(input, ctx) {
-    const target = await loadForWrite(ctx, input.file_path);
-    assertCreatable(target, input.old_string, input.file_path);
-    return approvalFor(ctx, 'Edit', target, applyStringEdit(target.oldText, input, target.shown));
+  describe(input, ctx) {
+    return describeWrite(ctx, input.file_path, 'file_path', 'Edit', (target) => {
+      assertCreatable(target, input.old_string, input.file_path);
+      return approvalFor(ctx, 'Edit', target, applyStringEdit(target.oldText, input, target.shown));
+    });
   },
   async run(input, ctx) {
     const target = await loadForWrite(ctx, input.file_path);

@@ -57,16 +57,37 @@ export function unifiedDiff(shown: string, oldText: string, newText: string, isN
 
 /** The approval card for a file change: the exact diff and, for protected files, a warning. */
 export function approvalFor(ctx: ToolContext, verb: string, target: WriteTarget, newText: string): ApprovalRequest {
-  const warning = protectedWriteReason(target.p, protectedPaths(ctx));
   const request: ApprovalRequest = {
     title: `${target.exists ? verb : 'Create'} ${target.shown}`,
     diff: unifiedDiff(target.shown, target.oldText, newText, !target.exists),
   };
-  if (warning) {
-    request.warning = `Protected file: ${warning} Approve only if you asked the agent to change it.`;
-    request.askEveryTime = true;
+  return withProtection(ctx, target.p, request);
+}
+
+function withProtection(ctx: ToolContext, p: ResolvedPath, request: ApprovalRequest): ApprovalRequest {
+  const why = protectedWriteReason(p, protectedPaths(ctx));
+  if (!why) return request;
+  const warning = `Protected file: ${why} Approve only if you asked the agent to change it.`;
+  return { ...request, warning: request.warning ? `${warning} ${request.warning}` : warning, askEveryTime: true };
+}
+
+/**
+ * describe() for the file-changing tools: the diff when the change can be
+ * computed; otherwise why the call will fail. The protected-file warning is
+ * there either way.
+ */
+export async function describeWrite(ctx: ToolContext, filePath: string, param: string, verb: string, compute: (target: WriteTarget) => ApprovalRequest): Promise<ApprovalRequest> {
+  let p: ResolvedPath;
+  try {
+    p = resolveInWorkspace(filePath, ctx.workspaceFolders, { param, cwd: ctx.cwd });
+  } catch (err) {
+    return { title: `${verb} ${filePath}`, warning: `This call will fail: ${err instanceof Error ? err.message : String(err)}` };
   }
-  return request;
+  try {
+    return compute(await loadForWrite(ctx, filePath, param));
+  } catch (err) {
+    return withProtection(ctx, p, { title: `${verb} ${displayPath(p, ctx.workspaceFolders)}`, warning: `This call will fail: ${err instanceof Error ? err.message : String(err)}` });
+  }
 }
 
 /** Extra protected paths the host put in services (e.g. the user settings file). */

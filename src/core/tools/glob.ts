@@ -66,30 +66,27 @@ export const globTool = defineTool({
     }
     const re = globToRegExp(pattern, caseInsensitiveFs);
     const rg = ctx.services.ripgrepPath;
-    let matches: string[] = [];
-    let total = 0;
+    const all: string[] = [];
     if (rg) {
-      const run = await runRipgrep(rg, ['--files', ...RG_COMMON_ARGS, '--sortr', 'modified'], {
+      // rg's own --sort works per directory, not globally: sort here.
+      const run = await runRipgrep(rg, ['--files', ...RG_COMMON_ARGS], {
         cwd: root.path,
         signal: ctx.signal,
         onLine: (line) => {
           const rel = line.replace(/^\.\//, '').split(path.sep).join('/');
-          if (!re.test(rel)) return;
-          total++;
-          if (matches.length < GLOB_LIMIT) matches.push(rel);
+          if (re.test(rel)) all.push(rel);
         },
       });
-      if (run.code === 2 && total === 0 && run.stderr) throw new ToolError(`Glob failed: ${run.stderr}`);
+      if (run.code === 2 && all.length === 0 && run.stderr) throw new ToolError(`Glob failed: ${run.stderr}`);
     } else {
-      const all: string[] = [];
       const startRel = path.relative(root.folder, root.path).split(path.sep).join('/');
       for await (const f of walkFiles(root.folder, root.path, ctx.signal)) {
         const rel = startRel ? f.rel.slice(startRel.length + 1) : f.rel;
         if (re.test(rel)) all.push(rel);
       }
-      total = all.length;
-      matches = (await newestFirst(root.path, all)).slice(0, GLOB_LIMIT);
     }
+    const total = all.length;
+    const matches = (await newestFirst(root.path, all)).slice(0, GLOB_LIMIT);
     if (total === 0) return { content: [{ type: 'text', text: `No files found matching ${input.pattern} in ${root.path}.` }], display: { summary: 'No files found' } };
     const list = matches.map((rel) => path.join(root.path, rel)).join('\n');
     const note = moreNote(matches.length, total, 'matching files (the most recently modified)', 'Use a more specific pattern or path to narrow the search.');

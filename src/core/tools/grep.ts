@@ -5,6 +5,7 @@
  * a note. Falls back to a JS search (jsGrep.ts) without a ripgrep binary.
  */
 import * as fs from 'node:fs';
+import * as path from 'node:path';
 import { defineTool, oneOf, optBool, optInt, optStr, str } from './define';
 import { splitGlobs } from './globs';
 import { jsGrep, toJsRegExp, type GrepMode } from './jsGrep';
@@ -136,7 +137,7 @@ export const grepTool = defineTool({
     };
     const rg = ctx.services.ripgrepPath;
     if (rg) {
-      const run = await runRipgrep(rg, rgArgs(g, root.path), { cwd: root.path, signal: ctx.signal, onLine });
+      const run = await runRipgrep(rg, rgArgs(g, root.path), { cwd: root.kind === 'file' ? path.dirname(root.path) : root.path, signal: ctx.signal, onLine });
       if (run.code === 2 && lines.length === 0 && !run.stopped) throw new ToolError(`Grep failed: ${run.stderr || 'ripgrep exited with an error'}`);
     } else {
       const re = toJsRegExp(g.pattern, { ignoreCase: g.ignoreCase, multiline: g.multiline });

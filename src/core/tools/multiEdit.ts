@@ -3,7 +3,7 @@
  * result of the previous one. Atomic: if any fails, none is applied.
  */
 import { defineTool, str } from './define';
-import { applyStringEdit, approvalFor, assertCreatable, changedSnippet, commitWrite, loadForWrite, type StringEdit } from './editing';
+import { applyStringEdit, approvalFor, assertCreatable, changedSnippet, commitWrite, describeWrite, loadForWrite, type StringEdit } from './editing';
 import { TOOL_NAMES } from './names';
 import { ToolError } from './types';
 
@@ -75,10 +75,11 @@ export const multiEditTool = defineTool({
     additionalProperties: false,
   },
   parse: (input) => ({ file_path: str(input, 'file_path'), edits: parseEdits(input.edits) }),
-  async describe(input, ctx) {
-    const target = await loadForWrite(ctx, input.file_path);
-    assertCreatable(target, input.edits[0].old_string, input.file_path);
-    return approvalFor(ctx, 'Edit', target, applyAll(target.oldText, input.edits, target.shown));
+  describe(input, ctx) {
+    return describeWrite(ctx, input.file_path, 'file_path', 'Edit', (target) => {
+      assertCreatable(target, input.edits[0].old_string, input.file_path);
+      return approvalFor(ctx, 'Edit', target, applyAll(target.oldText, input.edits, target.shown));
+    });
   },
   async run(input, ctx) {
     const target = await loadForWrite(ctx, input.file_path);

@@ -6,7 +6,7 @@
  */
 import * as path from 'node:path';
 import { defineTool, oneOf, optStr, str } from './define';
-import { approvalFor, commitWrite, loadForWrite } from './editing';
+import { approvalFor, commitWrite, describeWrite, loadForWrite, unifiedDiff } from './editing';
 import { TOOL_NAMES } from './names';
 import { editNotebookJson, type CellEdit } from './notebookFormat';
 import { ToolError } from './types';
@@ -44,11 +44,12 @@ export const notebookEditTool = defineTool({
       } satisfies CellEdit,
     };
   },
-  async describe(input, ctx) {
-    const target = await loadForWrite(ctx, input.notebook_path, 'notebook_path');
-    const { text } = editNotebookJson(target.oldText, input.edit, target.shown);
-    const request = approvalFor(ctx, 'Edit notebook', target, text);
-    return { ...request, title: `${input.edit.editMode === 'insert' ? 'Insert a cell in' : input.edit.editMode === 'delete' ? 'Delete a cell from' : 'Edit a cell of'} ${target.shown}` };
+  describe(input, ctx) {
+    const verb = input.edit.editMode === 'insert' ? 'Insert a cell in' : input.edit.editMode === 'delete' ? 'Delete a cell from' : 'Edit a cell of';
+    return describeWrite(ctx, input.notebook_path, 'notebook_path', verb, (target) => {
+      const { text } = editNotebookJson(target.oldText, input.edit, target.shown);
+      return { ...approvalFor(ctx, verb, target, text), title: `${verb} ${target.shown}` };
+    });
   },
   async run(input, ctx) {
     if (path.extname(input.notebook_path).toLowerCase() !== '.ipynb') throw new ToolError(`${input.notebook_path} is not a Jupyter notebook (.ipynb). Use Edit for other files.`);
@@ -61,7 +62,7 @@ export const notebookEditTool = defineTool({
       const editorMessage = await notebooks.editCell(target.p.path, input.edit);
       const version = await ctx.files.version(target.p.path);
       if (version !== undefined) ctx.reads.markRead(target.p.path, version);
-      return { content: [{ type: 'text', text: editorMessage || message }], display: { path: target.p.path, summary: editorMessage || message } };
+      return { content: [{ type: 'text', text: editorMessage || message }], display: { path: target.p.path, summary: editorMessage || message, diff: unifiedDiff(target.shown, target.oldText, text) } };
     }
     return commitWrite(ctx, target, text, message);
   },

@@ -4,7 +4,7 @@
  * WorkspaceEdit, saved afterwards.
  */
 import { defineTool, str } from './define';
-import { approvalFor, commitWrite, loadForWrite } from './editing';
+import { approvalFor, commitWrite, describeWrite, loadForWrite } from './editing';
 import { TOOL_NAMES } from './names';
 
 const lineCount = (s: string) => (s === '' ? 0 : s.split('\n').length - (s.endsWith('\n') ? 1 : 0));
@@ -29,9 +29,8 @@ export const writeTool = defineTool({
     additionalProperties: false,
   },
   parse: (input) => ({ file_path: str(input, 'file_path'), content: str(input, 'content') }),
-  async describe(input, ctx) {
-    const target = await loadForWrite(ctx, input.file_path);
-    return approvalFor(ctx, 'Overwrite', target, input.content);
+  describe(input, ctx) {
+    return describeWrite(ctx, input.file_path, 'file_path', 'Overwrite', (target) => approvalFor(ctx, 'Overwrite', target, input.content));
   },
   async run(input, ctx) {
     const target = await loadForWrite(ctx, input.file_path);

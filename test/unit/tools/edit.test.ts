@@ -130,7 +130,7 @@ describe('Write, Edit, MultiEdit', () => {
     });
     assert.equal(ws.read('lib/app.ex'), SRC);
     const doomed = await tool('Edit').describe!({ file_path: file, old_string: 'nope', new_string: 'x' }, ws.ctx);
-    assert.deepEqual(doomed, { title: 'Edit', warning: 'This call will fail: old_string was not found in lib/app.ex. Read the file again and copy the text exactly (without the line-number prefix).' });
+    assert.deepEqual(doomed, { title: 'Edit lib/app.ex', warning: 'This call will fail: old_string was not found in lib/app.ex. Read the file again and copy the text exactly (without the line-number prefix).' });
   });
 
   it('appends the diagnostics the host reports after an edit', async () => {

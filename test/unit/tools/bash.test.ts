@@ -1,0 +1,128 @@
+import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import type { ToolContext } from '../../../src/core/tools/types';
+import { call, makeWorkspace, run, tool, type Workspace } from './helpers';
+
+/** Alive and not a zombie waiting for a reaper. */
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+  } catch {
+    return false;
+  }
+  try {
+    const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
+    return stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3) !== 'Z';
+  } catch {
+    return process.platform !== 'linux';
+  }
+}
+
+/** A context whose live output resolves `seen` once a line matching `re` arrives. */
+function watching(ctx: ToolContext, re: RegExp): { ctx: ToolContext; seen: Promise<RegExpMatchArray>; chunks: string[] } {
+  const chunks: string[] = [];
+  let resolve!: (m: RegExpMatchArray) => void;
+  const seen = new Promise<RegExpMatchArray>((r) => (resolve = r));
+  return {
+    chunks,
+    seen,
+    ctx: {
+      ...ctx,
+      onOutput: (c) => {
+        chunks.push(c);
+        const m = chunks.join('').match(re);
+        if (m) resolve(m);
+      },
+    },
+  };
+}
+
+describe('Bash', function () {
+  if (process.platform === 'win32') return;
+  let ws: Workspace;
+  beforeEach(() => (ws = makeWorkspace()));
+  afterEach(() => ws.cleanup());
+
+  it('runs in the workspace folder and reports output and exit codes', async () => {
+    ws.file('mix.exs', '');
+    assert.deepEqual(
+      await Promise.all([
+        call('Bash', { command: 'pwd && ls' }, ws.ctx),
+        call('Bash', { command: 'echo out; echo err >&2; exit 3' }, ws.ctx),
+        call('Bash', { command: 'true' }, ws.ctx),
+        call('Bash', { command: 'printf "\\033[31mred\\033[0m"' }, ws.ctx),
+        call('Bash', { command: 'nosuchcommand-xyz' }, ws.ctx),
+      ]),
+      [
+        { ok: true, text: `${ws.root}\nmix.exs` },
+        { ok: false, text: 'out\nerr\n\nExit code: 3' },
+        { ok: true, text: '(no output)' },
+        { ok: true, text: 'red' },
+        { ok: false, text: 'bash: line 1: nosuchcommand-xyz: command not found\n\nExit code: 127' },
+      ],
+    );
+  });
+
+  it('streams live output, caps what it returns in the middle, and reports the exit code for the card', async () => {
+    const w = watching(ws.ctx, /line 5000/);
+    const r = await run('Bash', { command: 'for i in $(seq 1 5000); do echo "line $i ........................"; done' }, w.ctx);
+    const out = (r.content[0] as { text: string }).text;
+    assert.deepEqual([r.display?.exitCode, out.startsWith('line 1 '), out.endsWith('line 5000 ........................')], [0, true, true]);
+    assert.match(out, /\n\n\.\.\. \[output truncated: \d+ characters omitted\] \.\.\.\n\n/);
+    assert.ok(out.length < 30_200);
+    assert.ok(w.chunks.join('').length > 100_000, 'the card saw all the output live');
+  });
+
+  it('kills the whole process tree on timeout, grandchildren and setsid escapees included', async () => {
+    const w = watching(ws.ctx, /pids (\d+) (\d+)/);
+    const result = call('Bash', { command: 'sleep 300 & a=$!; setsid sleep 301 & b=$!; echo "pids $a $b"; wait', timeout: 1500 }, w.ctx);
+    const [, a, b] = (await w.seen).map(Number);
+    assert.deepEqual([alive(a), alive(b)], [true, true]);
+    assert.deepEqual(await result, { ok: false, text: `pids ${a} ${b}\n\nCommand timed out after 1500 ms; it and every process it started were killed.` });
+    assert.deepEqual([alive(a), alive(b)], [false, false]);
+  });
+
+  it('kills the tree when cancelled', async () => {
+    const controller = new AbortController();
+    const w = watching({ ...ws.ctx, signal: controller.signal }, /child (\d+)/);
+    const result = call('Bash', { command: 'sh -c "sleep 300 & echo child \\$!; wait"' }, w.ctx);
+    const pid = Number((await w.seen)[1]);
+    controller.abort();
+    assert.deepEqual(await result, { ok: false, text: `child ${pid}\n\nCommand was cancelled; it and every process it started were killed.` });
+    assert.equal(alive(pid), false);
+  });
+
+  it('does not hang on background processes that keep the output open', async () => {
+    const r = await call('Bash', { command: 'echo started; sleep 300 &' }, ws.ctx);
+    assert.deepEqual(r, { ok: true, text: 'started\n\nBackground processes started by the command were still holding its output and were stopped.' });
+  });
+
+  it('checks its input and describes the exact command for approval', async () => {
+    assert.deepEqual(
+      await Promise.all([
+        call('Bash', { command: '  ' }, ws.ctx),
+        call('Bash', { command: 'ls', timeout: 600_001 }, ws.ctx),
+        tool('Bash').describe!({ command: 'mix test test/app_test.exs:12', description: 'Run the failing test' }, ws.ctx),
+        tool('Bash').describe!({ command: 'git status\nrm -rf /' }, ws.ctx),
+      ]),
+      [
+        { ok: false, text: 'command must not be empty.' },
+        { ok: false, text: 'Parameter timeout must be at most 600000, got 600001.' },
+        { title: 'Run: Run the failing test', command: 'mix test test/app_test.exs:12' },
+        { title: 'Run `git status`', command: 'git status\nrm -rf /' },
+      ],
+    );
+  });
+
+  it('mirrors the command and output to a terminal when the host provides one', async () => {
+    const events: string[] = [];
+    ws.ctx.services.bashMirror = {
+      start: (command, cwd) => {
+        events.push(`start ${command} in ${cwd === ws.root ? 'ws' : cwd}`);
+        return { write: (c) => events.push(`out ${c.trim()}`), end: (r) => events.push(`end ${r.exitCode}`) };
+      },
+    };
+    await call('Bash', { command: 'echo hi; exit 2' }, ws.ctx);
+    assert.deepEqual(events, ['start echo hi; exit 2 in ws', 'out hi', 'end 2']);
+  });
+});
