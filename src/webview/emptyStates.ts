@@ -5,7 +5,7 @@
  */
 import type { ChatStateView, WebviewMessage } from '../shared/protocol';
 import { clear, h, icon, iconButton, textButton } from './dom';
-import { colorDot } from './header';
+import { personaColor } from './header';
 
 export const EXAMPLE_PROMPTS = [
   { icon: 'type-hierarchy', text: 'Explain the supervision tree of this application' },
@@ -84,6 +84,12 @@ export class Banners {
   }
 }
 
+function welcomeMark(color: string | undefined): HTMLElement {
+  const mark = h('div', { class: 'welcome-mark', attrs: { 'aria-hidden': 'true' } }, icon('hubot'));
+  mark.style.setProperty('--persona-color', personaColor(color));
+  return mark;
+}
+
 export class Welcome {
   readonly el: HTMLElement;
 
@@ -101,7 +107,7 @@ export class Welcome {
     }
     const project = state.env.projectSummary ? h('p', { class: 'welcome-project' }, icon('package'), h('span', { text: state.env.projectSummary })) : '';
     this.el.append(
-      h('div', { class: 'welcome-mark' }, colorDot(persona?.color, 'large')),
+      welcomeMark(persona?.color),
       h('h2', { class: 'welcome-title', text: persona ? `Chat with ${persona.name}` : 'Elixir Agent' }),
       h(
         'p',

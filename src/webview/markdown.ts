@@ -59,6 +59,11 @@ const marked = new Marked({
 /** Characters that can hide or reorder what the user reads (Trojan Source, zero-width tricks). */
 const INVISIBLE = /[\u202A-\u202E\u2066-\u2069\u200B\u2060\uFEFF\u00AD\u061C]/g;
 
+/** The string with invisible characters spelled out, for tooltips (a URL's real target). */
+export function revealInvisible(s: string): string {
+  return s.replace(INVISIBLE, (c) => `<U+${c.codePointAt(0)!.toString(16).toUpperCase().padStart(4, '0')}>`);
+}
+
 function markInvisible(root: Node): void {
   const walker = document.createTreeWalker(root, NodeFilter.SHOW_TEXT);
   const hits: Text[] = [];
@@ -127,7 +132,7 @@ function enhanceLinks(root: DocumentFragment, ctx: RenderContext): void {
   for (const a of Array.from(root.querySelectorAll('a'))) {
     const href = a.getAttribute('href') ?? '';
     if (/^https?:\/\//i.test(href)) {
-      a.title = href;
+      a.title = revealInvisible(href);
       a.rel = 'noopener noreferrer';
       a.className = 'ext-link';
       continue;

@@ -69,6 +69,8 @@ export class ToolCard {
     this.head = h('button', { class: 'tool-head', attrs: { type: 'button', 'aria-expanded': 'false' }, on: { click: () => this.toggle() } });
     this.approvalEl = h('div', { class: 'tool-approval' });
     this.bodyEl = h('div', { class: 'tool-body' });
+    this.approvalEl.hidden = true;
+    this.bodyEl.hidden = true;
     this.el = h('div', { class: 'tool-card', attrs: { role: 'group' } }, this.head, this.approvalEl, this.bodyEl);
   }
 
