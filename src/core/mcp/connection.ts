@@ -130,7 +130,10 @@ export class McpConnection {
   /** Calls a tool; every failure is an is_error result that says what happened. */
   async callTool(tool: string, args: Record<string, unknown>, signal?: AbortSignal, retried = false): Promise<ToolResult> {
     const server = this.spec.name;
-    if (this.connecting && this.state === 'connecting') await this.connecting;
+    if (this.connecting) await this.connecting;
+    // A remote server that was down (e.g. the Phoenix app not started yet) gets one fresh attempt
+    // now rather than at its next backoff tick: the model wants it and the check is cheap.
+    if (this.state === 'down' && this.spec.config.type !== 'stdio' && !this.disposed) await this.connect();
     const client = this.client;
     if (!client || this.state !== 'connected') {
       return errorResult(`MCP server "${server}" is ${this.state}${this.detail ? `: ${this.detail}` : ''}. The tool ${tool} could not be called.`);

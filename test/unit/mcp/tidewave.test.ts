@@ -153,6 +153,24 @@ describe('MCP against a Tidewave-like server', function () {
     }
   });
 
+  it('retries a down server at once when the model calls it, without waiting for the backoff', async () => {
+    manager = new McpManager({
+      servers: [{ name: 'tidewave', config: { type: 'http', url: tw.url }, source: 'api' }],
+      backoff: { initialMs: 600_000, maxMs: 600_000 },
+      healthIntervalMs: 0,
+    });
+    manager.start();
+    await waitForState(manager, 'tidewave', 'connected');
+    const tool = manager.tools().find((t) => t.name === 'mcp__tidewave__get_source_location');
+    assert.ok(tool);
+    await tw.close();
+    assert.equal((await tool.invoke({ reference: 'dep:ecto' }, toolContext())).isError, true);
+    assert.equal(status(manager, 'tidewave')?.state, 'down');
+    tw = await startTidewaveServer({ port: tw.port });
+    assert.deepEqual(await tool.invoke({ reference: 'dep:ecto' }, toolContext()), { content: [{ type: 'text', text: 'deps/ecto' }] });
+    assert.equal(status(manager, 'tidewave')?.state, 'connected');
+  });
+
   it('refuses what real Tidewave refuses (Origin header, GET, initialize without protocolVersion)', async () => {
     const post = (body: unknown, headers: Record<string, string> = {}) =>
       fetch(tw.url, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify(body) });
