@@ -75,6 +75,7 @@ export async function createRuntime(context: vscode.ExtensionContext, log: vscod
   (await import('./agents/index.js')).registerAgents(rt);
   rt.services.mcp = registerMcp(rt);
   rt.services.ideServer = registerIdeServer(rt, { isTidewaveConnected: () => !!rt.services.mcp?.states().some((s) => s.tidewave && s.state === 'connected') });
+  rt.services.tools = (await import('./tools/index.js')).registerTools(rt);
   // --- end features ---
   log.info('Elixir Agent runtime ready');
   return rt;

@@ -15,4 +15,6 @@ export interface Services {
   mcp?: import('./mcp').McpService;
   /** The ide MCP server for the Claude Code CLI (elixirAgent.ideServer.enabled). Owned by src/vscode/ideServer. */
   ideServer?: import('./ideServer').IdeServerService;
+  /** Builtin tools, their editor ToolContext and the approval policy from settings and trust. Owned by src/vscode/tools. */
+  tools?: import('./tools').ToolsService;
 }

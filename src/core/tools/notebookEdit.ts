@@ -58,8 +58,15 @@ export const notebookEditTool = defineTool({
     // Validates the edit (cell ids, cell_type) and gives the diff, whichever way it is applied.
     const { text, message } = editNotebookJson(target.oldText, input.edit, target.shown);
     const notebooks = ctx.services.notebooks;
+    let editorMessage: string | undefined;
     if (notebooks) {
-      const editorMessage = await notebooks.editCell(target.p.path, input.edit);
+      try {
+        editorMessage = await notebooks.editCell(target.p.path, input.edit);
+      } catch (err) {
+        if (!(err instanceof Error && err.name === 'NotebookUnavailableError')) throw err;
+      }
+    }
+    if (editorMessage !== undefined) {
       const version = await ctx.files.version(target.p.path);
       if (version !== undefined) ctx.reads.markRead(target.p.path, version);
       return { content: [{ type: 'text', text: editorMessage || message }], display: { path: target.p.path, summary: editorMessage || message, diff: unifiedDiff(target.shown, target.oldText, text) } };

@@ -8,6 +8,14 @@ import { randomBytes } from 'node:crypto';
 import { ToolError } from './types';
 
 export type CellType = 'code' | 'markdown';
+
+/** Thrown by a NotebookAccess that cannot handle this notebook (no notebook support in the editor): NotebookEdit then edits the JSON. */
+export class NotebookUnavailableError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'NotebookUnavailableError';
+  }
+}
 export type EditMode = 'replace' | 'insert' | 'delete';
 
 export interface CellEdit {

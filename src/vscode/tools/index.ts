@@ -1,0 +1,115 @@
+/**
+ * The tools feature in the editor: the builtin tools, a ToolContext wired to
+ * the editor (dirty buffers, undoable WorkspaceEdits, the notebook API,
+ * diagnostics after edits, VS Code's bundled ripgrep, the optional Bash
+ * terminal) and the approval policy from settings and workspace trust.
+ * The chat controller gets all of it from `rt.services.tools`.
+ */
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+import { createApprovalPolicy, type ToolApprovalPolicy } from '../../core/tools/approval';
+import { MemoryReadTracker } from '../../core/tools/nodeFiles';
+import { builtinTools } from '../../core/tools/registry';
+import { findRipgrep } from '../../core/tools/ripgrep';
+import type { FileAccess, ReadTracker, Tool, ToolContext, ToolServices } from '../../core/tools/types';
+import { CONFIG_SECTION } from '../ids';
+import type { Runtime } from '../runtime';
+import { DiagnosticsAfterEdit } from './diagnostics';
+import { EditorFileAccess } from './files';
+import { EditorNotebookAccess } from './notebooks';
+import { BashTerminalMirror } from './terminal';
+
+/** What the chat session needs for its tools (same shape as core/chat/session ToolEnvironment). */
+export interface ToolEnvironment {
+  workspaceFolders: string[];
+  cwd: string;
+  files: FileAccess;
+  services: ToolServices;
+}
+
+export interface ToolsService {
+  /** False in Restricted Mode: then builtinTools() holds only Read, Glob, Grep, LS and the policy denies the rest. */
+  readonly trusted: boolean;
+  /** The builtin tools for the current trust state. */
+  builtinTools(): Tool[];
+  /**
+   * The approval policy: elixirAgent.approvals.tools / .bashAllow and
+   * workspace trust, read at each decision (settings changes apply at once),
+   * with the persona's permissionMode.
+   */
+  policy(options?: { permissionMode?: string }): ToolApprovalPolicy;
+  /** Folders, editor FileAccess and services, for a session's toolEnv(). */
+  environment(): ToolEnvironment;
+  /** A complete ToolContext for one call. Pass the conversation's ReadTracker (newReadTracker()). */
+  context(options: { signal: AbortSignal; reads: ReadTracker; onOutput?: (chunk: string) => void }): ToolContext;
+  newReadTracker(): ReadTracker;
+}
+
+function workspaceFolders(): string[] {
+  return (vscode.workspace.workspaceFolders ?? []).filter((f) => f.uri.scheme === 'file').map((f) => f.uri.fsPath);
+}
+
+export function registerTools(rt: Runtime): ToolsService {
+  const files = new EditorFileAccess();
+  const notebooks = new EditorNotebookAccess();
+  const diagnostics = rt.track(new DiagnosticsAfterEdit());
+  const terminal = rt.track(new BashTerminalMirror());
+  let ripgrep: string | null | undefined;
+  const ripgrepPath = () => {
+    if (ripgrep === undefined) {
+      ripgrep = findRipgrep({ appRoot: vscode.env.appRoot }) ?? null;
+      rt.log.info(ripgrep ? `tools: ripgrep at ${ripgrep}` : 'tools: no ripgrep found, Glob and Grep use the JS search');
+    }
+    return ripgrep ?? undefined;
+  };
+  const config = () => vscode.workspace.getConfiguration(CONFIG_SECTION);
+
+  /** Paths that need an explicit confirmation besides .vscode/ and friends (paths.ts): the open .code-workspace file. */
+  const protectedPaths = (): string[] => {
+    const out: string[] = [];
+    const wsFile = vscode.workspace.workspaceFile;
+    if (wsFile?.scheme === 'file') out.push(wsFile.fsPath);
+    return out;
+  };
+
+  const environment = (): ToolEnvironment => {
+    const folders = workspaceFolders();
+    const services: ToolServices = {
+      ripgrepPath: ripgrepPath(),
+      diagnosticsAfterEdit: diagnostics.collect,
+      notebooks,
+      protectedPaths: protectedPaths(),
+    };
+    if (config().get<boolean>('bash.useTerminal', false)) services.bashMirror = terminal;
+    return { workspaceFolders: folders, cwd: folders[0] ?? path.resolve(rt.context.extensionPath), files, services };
+  };
+
+  return {
+    get trusted() {
+      return vscode.workspace.isTrusted;
+    },
+    builtinTools: () => builtinTools({ trusted: vscode.workspace.isTrusted }),
+    policy(options = {}) {
+      const current = () =>
+        createApprovalPolicy({
+          tools: config().get<Record<string, unknown>>('approvals.tools', {}),
+          bashAllow: config().get<string[]>('approvals.bashAllow', []),
+          permissionMode: options.permissionMode,
+          trusted: vscode.workspace.isTrusted,
+          workspaceFolders: workspaceFolders(),
+          protectedPaths: protectedPaths(),
+        });
+      return {
+        get mode() {
+          return current().mode;
+        },
+        decide: (tool, input) => current().decide(tool, input),
+      };
+    },
+    environment,
+    context({ signal, reads, onOutput }) {
+      return { ...environment(), signal, reads, onOutput };
+    },
+    newReadTracker: () => new MemoryReadTracker(),
+  };
+}
