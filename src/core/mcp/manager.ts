@@ -141,6 +141,7 @@ export class McpManager implements Disposable {
         state: c.state,
         detail: c.detail,
         tools: c.state === 'connected' ? c.tools.map((t) => mcpToolName(c.spec.name, t.name)) : [],
+        serverTools: c.state === 'connected' ? c.tools.map((t) => t.name) : [],
         source: c.spec.source,
         transport: c.spec.config.type,
         target: c.target,

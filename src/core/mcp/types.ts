@@ -44,6 +44,8 @@ export interface McpServerStatus {
   detail?: string;
   /** Model-facing names of its tools (`mcp__server__tool`), empty unless connected. */
   tools: string[];
+  /** The same tools as the server names them (`get_logs`), for matching a persona's entries. */
+  serverTools: string[];
   source: McpServerSource;
   transport: McpServerConfig['type'];
   /** The url, or the command line of a stdio server. */

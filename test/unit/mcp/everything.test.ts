@@ -34,6 +34,7 @@ describe('MCP against the reference server (server-everything)', function () {
         [{ name: 'everything', command: process.execPath, args: [everythingBin, 'stdio'], cwd: repoRoot, origin: '/project/.mcp.json', hash: 16 }],
       );
       assert.ok(s.tools.includes('mcp__everything__echo') && s.tools.includes('mcp__everything__get-sum'), s.tools.join());
+      assert.deepEqual(s.serverTools, s.tools.map((t) => t.replace(/^mcp__everything__/, '')));
       const byName = new Map(manager.tools().map((t) => [t.name, t]));
       assert.deepEqual(
         ['mcp__everything__echo', 'mcp__everything__gzip-file-as-resource'].map((n) => {
@@ -61,6 +62,10 @@ describe('MCP against the reference server (server-everything)', function () {
         image.content.map((c) => (c.type === 'image' ? `image ${c.source.media_type}` : 'text')),
         ['text', 'image image/png', 'text'],
       );
+      // Stopped with the manager (the extension's dispose).
+      const pid = serverPid(manager);
+      await manager.dispose();
+      assert.throws(() => process.kill(pid, 0), { code: 'ESRCH' });
     });
 
     it('starts from a project .mcp.json headless (createMcpManager), with ${VAR} expansion', async () => {
