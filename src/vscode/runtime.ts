@@ -76,6 +76,9 @@ export async function createRuntime(context: vscode.ExtensionContext, log: vscod
   rt.services.mcp = registerMcp(rt);
   rt.services.ideServer = registerIdeServer(rt, { isTidewaveConnected: () => !!rt.services.mcp?.states().some((s) => s.tidewave && s.state === 'connected') });
   rt.services.tools = (await import('./tools/index.js')).registerTools(rt);
+  (await import('./elixir/index.js')).registerElixir(rt);
+  (await import('./chat/view.js')).registerChatView(rt, () => rt.services.chatBackend);
+  await (await import('./chat/index.js')).registerChat(rt);
   // --- end features ---
   log.info('Elixir Agent runtime ready');
   return rt;

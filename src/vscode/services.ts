@@ -8,6 +8,8 @@ export interface Services {
   /** Put text in the chat input (visible, editable) and optionally send it. Owned by the chat controller. */
   chat?: {
     prefill(text: string, options?: { send?: boolean }): Promise<void>;
+    /** The ChatBackend the chat webviews (view.ts) talk to. */
+    backend: import('./chat/controller').ChatController;
   };
   /** Agent personas: loaded files, the active one, problems, resolved persona view. Owned by src/vscode/agents. */
   agents?: import('./agents/service').AgentsService;
@@ -17,4 +19,10 @@ export interface Services {
   ideServer?: import('./ideServer').IdeServerService;
   /** Builtin tools, their editor ToolContext and the approval policy from settings and trust. Owned by src/vscode/tools. */
   tools?: import('./tools').ToolsService;
+  /** Mix projects (summary, prompt section), mix compile source, language servers, the ide tools. Owned by src/vscode/elixir. */
+  elixir?: import('./elixir').ElixirService;
+  /** Every diagnostic the editor knows in getDiagnostics' shape, with settle() and afterEdit(). Owned by src/vscode/elixir. */
+  diagnostics?: import('./elixir').EditorDiagnosticsService;
+  /** The conversation the chat webviews show and drive (sidebar view and editor tab). Set by the chat controller; read by src/vscode/chat/view.ts. */
+  chatBackend?: import('./chat/backend').ChatBackend;
 }

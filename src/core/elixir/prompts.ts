@@ -28,6 +28,8 @@ export interface EditorFacts {
   selection?: { startLine: number; endLine: number; text: string };
   /** The file's diagnostics, from every source. */
   diagnostics: PromptDiagnostic[];
+  /** 1-based line of the cursor (picks the module for "Write tests" without a selection). */
+  cursorLine?: number;
 }
 
 const MAX_LISTED = 50;
@@ -182,7 +184,7 @@ export function testPathFor(relPath: string): string | undefined {
 
 /** "Write ExUnit tests for this module". */
 export function writeTestsMessage(facts: EditorFacts): string {
-  const line = facts.selection?.startLine;
+  const line = facts.selection?.startLine ?? facts.cursorLine;
   const mod = moduleAt(facts.text, line);
   const target = mod ? `${inlineCode(mod)} (${inlineCode(facts.path)})` : inlineCode(facts.path);
   const testPath = testPathFor(facts.path);

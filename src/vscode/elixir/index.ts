@@ -1,0 +1,127 @@
+/**
+ * Elixir intelligence in the editor: mix project detection (context keys,
+ * chat header, system prompt), the mix compile diagnostics source, language
+ * servers, the editor's diagnostics for the ide channel, and the editor
+ * actions. Registered from runtime.ts with one line:
+ *   (await import('./elixir/index.js')).registerElixir(rt);
+ * It fills services.elixir and services.diagnostics.
+ */
+import * as vscode from 'vscode';
+import type { MixProject } from '../../core/elixir/project';
+import { ideTools, type IdeToolsOptions } from '../../core/ide';
+import type { Tool, ToolServices } from '../../core/tools/types';
+import { COMMANDS, CONFIG_SECTION } from '../ids';
+import type { Runtime } from '../runtime';
+import { registerActions } from './actions';
+import { editorDiagnosticsService, type EditorDiagnosticsService } from './diagnostics';
+import { LanguageServers, type LanguageServerStatus } from './languageServer';
+import { MixDiagnosticsSource, type MixRunSummary } from './mixSource';
+import { ElixirWorkspace } from './workspace';
+
+export type { EditorDiagnosticsService } from './diagnostics';
+export type { LanguageServerStatus } from './languageServer';
+export type { MixRunSummary } from './mixSource';
+
+/** services.elixir */
+export interface ElixirService {
+  /** The workspace's mix projects (top-level; an umbrella holds its apps). */
+  projects(): readonly MixProject[];
+  /** The project of a file, if any. */
+  projectOf(uri: vscode.Uri): MixProject | undefined;
+  /** One line for the chat header (EnvironmentView.projectSummary); undefined: no mix project. */
+  summary(): string | undefined;
+  /** A paragraph for the system prompt; undefined: no mix project. */
+  promptSection(): string | undefined;
+  /** Resolves once detection has run. */
+  ready(): Promise<void>;
+  /** Fires when the projects (or facts about them) change, e.g. after editing mix.exs. */
+  onDidChange: vscode.Event<readonly MixProject[]>;
+  /** The mix compile diagnostics source. */
+  mix: {
+    /** Compiles all projects (trusted workspaces only), replacing runs in progress. */
+    run(): Promise<MixRunSummary[]>;
+    busy(): boolean;
+    idle(signal?: AbortSignal): Promise<void>;
+    onDidFinish: vscode.Event<MixRunSummary>;
+  };
+  /** The language server(s) started by the extension. */
+  languageServer: {
+    current(): LanguageServerStatus;
+    ready(): Promise<void>;
+    restart(): Promise<void>;
+    onDidChange: vscode.Event<LanguageServerStatus>;
+  };
+  /** mcp__ide__getDiagnostics and mcp__ide__executeCode, wired to the settings and Tidewave's status. */
+  tools(): Tool[];
+  /** What those tools need in ToolContext.services (diagnostics, diagnosticsAfterEdit). */
+  toolServices(): Pick<ToolServices, 'diagnostics' | 'diagnosticsAfterEdit'>;
+}
+
+export function registerElixir(rt: Runtime): ElixirService {
+  const { log } = rt;
+  const workspace = rt.track(new ElixirWorkspace(log));
+  const mix = rt.track(new MixDiagnosticsSource(workspace, log));
+  const servers = rt.track(new LanguageServers(workspace, log));
+  const diagnostics: EditorDiagnosticsService = editorDiagnosticsService(mix);
+
+  const runMixCompile = async (): Promise<MixRunSummary[] | undefined> => {
+    if (!vscode.workspace.isTrusted) {
+      void vscode.window.showWarningMessage('Elixir Agent: mix compile runs the project\'s code, so it only runs in a trusted workspace.');
+      return undefined;
+    }
+    await workspace.ready();
+    if (workspace.projects().length === 0) {
+      void vscode.window.showInformationMessage('Elixir Agent: there is no mix project (mix.exs) in this workspace.');
+      return undefined;
+    }
+    const results = await mix.run();
+    const errors = results.reduce((n, r) => n + r.errors, 0);
+    const warnings = results.reduce((n, r) => n + r.warnings, 0);
+    if (results.every((r) => !r.cancelled)) {
+      vscode.window.setStatusBarMessage(`$(check) mix compile: ${errors} ${errors === 1 ? 'error' : 'errors'}, ${warnings} ${warnings === 1 ? 'warning' : 'warnings'}`, 8000);
+    }
+    return results;
+  };
+
+  rt.registerCommand(COMMANDS.runMixCompile, runMixCompile);
+  rt.registerCommand(COMMANDS.restartLanguageServer, async () => {
+    if (!vscode.workspace.isTrusted) {
+      void vscode.window.showWarningMessage('Elixir Agent: language servers only run in a trusted workspace.');
+      return servers.current();
+    }
+    await servers.restart();
+    const status = servers.current();
+    if (status.clients.length === 0) {
+      void vscode.window.showInformationMessage(`Elixir Agent: no language server started: ${status.reason ?? 'unknown reason'}.`);
+    } else {
+      vscode.window.setStatusBarMessage(`$(debug-restart) ${status.clients.map((c) => `${c.server}: ${c.state}`).join(', ')}`, 5000);
+    }
+    return status;
+  });
+  registerActions(rt, runMixCompile);
+
+  const service: ElixirService = {
+    projects: () => workspace.projects(),
+    projectOf: (uri) => workspace.projectOf(uri),
+    summary: () => workspace.summary(),
+    promptSection: () => workspace.promptSection(),
+    ready: () => workspace.ready(),
+    onDidChange: workspace.onDidChange,
+    mix: { run: () => mix.run(), busy: () => mix.busy(), idle: (signal) => mix.idle(signal), onDidFinish: mix.onDidFinish },
+    languageServer: { current: () => servers.current(), ready: () => servers.ready(), restart: () => servers.restart(), onDidChange: servers.onDidChange },
+    tools: () => {
+      const options: IdeToolsOptions = {
+        mixCommand: () => vscode.workspace.getConfiguration(CONFIG_SECTION).get<string>('mix.command'),
+        isTidewaveConnected: () => !!rt.services.mcp?.states().some((s) => s.tidewave && s.state === 'connected'),
+      };
+      return ideTools(options);
+    },
+    toolServices: () => ({ diagnostics, diagnosticsAfterEdit: (absPath, signal) => diagnostics.afterEdit(absPath, signal) }),
+  };
+  rt.services.elixir = service;
+  rt.services.diagnostics = diagnostics;
+
+  // The first language server start waits for detection; nothing here blocks activation.
+  void servers.restart();
+  return service;
+}
