@@ -52,7 +52,8 @@ export interface SessionDeps {
   setup(): Promise<RunSetup>;
   policy: ApprovalPolicy;
   approve: Approver;
-  toolEnv: ToolEnvironment;
+  /** Folders, file access and editor services for the tools (read at each run: folders can change). */
+  toolEnv(): ToolEnvironment;
   /** Saves the conversation (called as each message completes). */
   save?(record: ConversationRecord): Promise<void>;
   emit?(message: HostMessage): void;
@@ -80,6 +81,7 @@ export class ChatSession {
   private compactHarder = false;
   /** The window the API reported in a "prompt is too long" error. */
   private learnedWindow?: number;
+  private folders: string[] = [];
   private contextFill = 0;
 
   constructor(
@@ -189,6 +191,8 @@ export class ChatSession {
     const info = await client.modelInfo(settings.model);
     const configured = settings.contextWindow ?? info.contextWindow;
     const toolMap = new Map(setup.tools.map((t) => [t.name, t]));
+    const env = this.deps.toolEnv();
+    this.folders = env.workspaceFolders;
     const apiTools: ApiTool[] = setup.tools.map((t) => ({ name: t.name, description: t.description, input_schema: t.inputSchema as ApiTool['input_schema'] }));
 
     for (let turn = 1; ; turn++) {
@@ -242,10 +246,10 @@ export class ChatSession {
           tools: toolMap,
           policy: this.deps.policy,
           approve: this.deps.approve,
-          context: (s, onOutput) => ({ ...this.deps.toolEnv, signal: s, reads: this.reads, onOutput }),
+          context: (s, onOutput) => ({ ...env, signal: s, reads: this.reads, onOutput }),
           allowedForConversation: this.allowed,
           maxResultChars: settings.maxToolResultChars ?? DEFAULT_MAX_TOOL_RESULT_CHARS,
-          workspaceFolders: this.deps.toolEnv.workspaceFolders,
+          workspaceFolders: env.workspaceFolders,
           update: (call) => this.emit({ type: 'toolUpdated', messageId: live.stored.view.id, call }),
         },
         signal,
@@ -297,7 +301,7 @@ export class ChatSession {
         else if (e.block.type === 'thinking') p.viewIndex = this.addBlock(live, { kind: 'thinking', text: '' });
         else if (e.block.type === 'redacted_thinking') p.viewIndex = this.addBlock(live, { kind: 'thinking', text: '(redacted thinking)' });
         else if (e.block.type === 'tool_use') {
-          const card = newToolCallView({ id: e.block.id, name: e.block.name, input: {} }, this.deps.toolEnv.workspaceFolders);
+          const card = newToolCallView({ id: e.block.id, name: e.block.name, input: {} }, this.folders);
           live.cards.set(e.block.id, card);
           p.viewIndex = this.addBlock(live, { kind: 'tool', call: card });
         }
@@ -326,7 +330,7 @@ export class ChatSession {
           const card = live.cards.get(e.block.id);
           if (!card) return;
           const parsed = parseJson(p.json);
-          Object.assign(card, newToolCallView({ id: e.block.id, name: e.block.name, input: parsed.ok ? parsed.value : e.block.input }, this.deps.toolEnv.workspaceFolders));
+          Object.assign(card, newToolCallView({ id: e.block.id, name: e.block.name, input: parsed.ok ? parsed.value : e.block.input }, this.folders));
           this.emit({ type: 'toolUpdated', messageId: id, call: { ...card } });
         }
         return;
@@ -355,7 +359,7 @@ export class ChatSession {
       calls.push({ id: b.id, name: b.name, input: parsed.ok ? parsed.value : b.input, inputError: parsed.ok ? undefined : parsed.error });
       if (!live.cards.has(b.id)) {
         // A block the stream did not announce (should not happen): show it anyway.
-        const card = newToolCallView({ id: b.id, name: b.name, input: b.input }, this.deps.toolEnv.workspaceFolders);
+        const card = newToolCallView({ id: b.id, name: b.name, input: b.input }, this.folders);
         live.cards.set(b.id, card);
         this.addBlock(live, { kind: 'tool', call: card });
       }

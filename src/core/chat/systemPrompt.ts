@@ -6,14 +6,14 @@
  * stay stable through a conversation (no clock time, only the date).
  */
 import type { TextBlockParam } from '@anthropic-ai/sdk/resources/messages';
-import { promises as fs } from 'node:fs';
-import * as path from 'node:path';
 
 export interface WorkspaceFacts {
   /** Absolute folder paths. */
   folders: string[];
-  /** "Phoenix 1.7 · Ecto · LiveView" when known. */
+  /** "Phoenix 1.7 · Ecto · LiveView" when known (core/elixir projectSummary). */
   projectSummary?: string;
+  /** A paragraph on the mix projects, their versions and tools (core/elixir projectPromptSection). */
+  projectSection?: string;
   /** 'VS Code (Elixir Agent extension)' or 'elixir-agent run (headless)'. */
   host: string;
   platform?: string;
@@ -22,23 +22,6 @@ export interface WorkspaceFacts {
   unavailableTools?: string[];
   /** Restricted Mode: only read tools. */
   readOnly?: boolean;
-}
-
-/** Facts about a folder that are cheap to learn: is it a mix project, its app name, umbrella, git. */
-export async function detectProject(folder: string): Promise<string | undefined> {
-  try {
-    const mix = await fs.readFile(path.join(folder, 'mix.exs'), 'utf8');
-    const app = /app:\s*:([a-z_0-9]+)/.exec(mix)?.[1];
-    const facts = [`Elixir mix project${app ? ` :${app}` : ''}`];
-    if (/apps_path:/.test(mix)) facts.push('umbrella');
-    if (/:phoenix\b/.test(mix)) facts.push('Phoenix');
-    if (/:phoenix_live_view\b/.test(mix)) facts.push('LiveView');
-    if (/:ecto_sql\b|:ecto\b/.test(mix)) facts.push('Ecto');
-    if (/:tidewave\b/.test(mix)) facts.push('Tidewave');
-    return facts.join(' · ');
-  } catch {
-    return undefined;
-  }
 }
 
 export function describeWorkspace(w: WorkspaceFacts): string {
@@ -54,6 +37,7 @@ export function describeWorkspace(w: WorkspaceFacts): string {
   if (w.readOnly) lines.push('- The workspace is not trusted: only read-only tools are available. Do not try to write files or run commands.');
   if (w.unavailableTools?.length) lines.push(`- Tools your instructions mention that are not available here: ${w.unavailableTools.join(', ')}. Work without them.`);
   lines.push('- File paths given to tools must be absolute.');
+  if (w.projectSection?.trim()) lines.push('', w.projectSection.trim());
   return lines.join('\n');
 }
 

@@ -70,7 +70,7 @@ export function makeSession(server: ScriptedModelServer, options: HarnessOptions
           if (answer) resolve(answer);
           signal.addEventListener('abort', () => reject(new Error('aborted')), { once: true });
         }),
-      toolEnv: { workspaceFolders: ['/work/project'], cwd: '/work/project', files: new NodeFileAccess(), services: {} },
+      toolEnv: () => ({ workspaceFolders: ['/work/project'], cwd: '/work/project', files: new NodeFileAccess(), services: {} }),
       save: async (record) => {
         saved.push(record);
       },
