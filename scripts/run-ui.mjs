@@ -30,5 +30,5 @@ if (!existsSync(join(repoRoot, 'dist/extension.js')) && run('npm', ['run', 'buil
 if (run(join(repoRoot, 'node_modules/.bin/tsc'), ['-p', 'test/ui/tsconfig.json']) !== 0) fail('test/ui does not compile');
 
 console.log(`ui: ${hostVersion().text}`);
-const code = run(join(repoRoot, 'node_modules/.bin/mocha'), ['--config', '.mocharc.ui.json', '--reporter', join(repoRoot, 'scripts/mocha-summary-reporter.cjs'), ...process.argv.slice(2)]);
+const code = run(join(repoRoot, 'node_modules/.bin/mocha'), ['--config', '.mocharc.ui.json', '--reporter', join(repoRoot, 'scripts/mocha-summary-reporter.js'), ...process.argv.slice(2)]);
 process.exit(code);

@@ -93,7 +93,7 @@ typecheck_all() {
 
 unit_tests() {
   npm run --silent compile-tests || { echo 'ELIXIR_AGENT_RESULT passed=0 failed=1 pending=0'; return 1; }
-  npx mocha --config .mocharc.unit.json --reporter "$root/scripts/mocha-summary-reporter.cjs"
+  npx mocha --config .mocharc.unit.json --reporter "$root/scripts/mocha-summary-reporter.js"
 }
 
 bootstrap_node_modules

@@ -197,7 +197,12 @@ export class VsCodeUi {
       if (Date.now() > deadline) {
         throw new Error(`no webview frame of ${EXTENSION_ID} after ${timeoutMs} ms; frames: ${this.page.frames().map((f) => f.url().slice(0, 160)).join(', ')}`);
       }
-      await this.page.waitForEvent('frameattached', { timeout: Math.max(1, deadline - Date.now()) }).catch(() => undefined);
+      // A webview's frames attach blank and then navigate to their `pre/` page.
+      const timeout = Math.max(1, deadline - Date.now());
+      await Promise.race([
+        this.page.waitForEvent('frameattached', { timeout }),
+        this.page.waitForEvent('framenavigated', { timeout }),
+      ]).catch(() => undefined);
     }
   }
 
