@@ -124,7 +124,7 @@ function truncateLine(line: string): string {
  * the agent can keep editing), and build the result: message, diff, and the
  * file's new diagnostics when the host can provide them.
  */
-export async function commitWrite(ctx: ToolContext, target: WriteTarget, newText: string, message: string): Promise<ToolResult> {
+export async function commitWrite(ctx: ToolContext, target: WriteTarget, newText: string, message: string, summary?: string): Promise<ToolResult> {
   await ctx.files.writeText(target.p.path, newText);
   const version = await ctx.files.version(target.p.path);
   if (version !== undefined) ctx.reads.markRead(target.p.path, version);
@@ -138,7 +138,7 @@ export async function commitWrite(ctx: ToolContext, target: WriteTarget, newText
       // Diagnostics are a bonus; the edit itself succeeded.
     }
   }
-  return { content: [{ type: 'text', text }], display: { diff, path: target.p.path, summary: message.split('\n')[0] } };
+  return { content: [{ type: 'text', text }], display: { diff, path: target.p.path, summary: summary ?? `${target.exists ? 'Edited' : 'Created'} ${target.shown}` } };
 }
 
 // ---- the string-replacement engine (Edit, MultiEdit) -----------------------

@@ -45,7 +45,7 @@ describe('Write, Edit, MultiEdit', () => {
     assert.equal(ws.read('lib/app.ex'), SRC.replace('do: 2', 'do: 3'));
     assert.deepEqual(r.display, {
       path: file,
-      summary: `The file ${file} has been updated. The edited part now reads:`,
+      summary: 'Edited lib/app.ex',
       diff: '--- lib/app.ex\n+++ lib/app.ex\n@@ -1,5 +1,5 @@\n defmodule App do\n   def a, do: 1\n   def b, do: 1\n-  def c, do: 2\n+  def c, do: 3\n end\n',
     });
     assert.match((r.content[0] as { text: string }).text, /\n4\t {2}def c, do: 3\n5\tend/);
