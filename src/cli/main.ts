@@ -10,6 +10,7 @@ const subcommands: Record<string, () => Promise<Subcommand>> = {
   // Each feature adds its entry: name -> lazy import of its module's `main`.
   agents: () => import('./agents.js').then((m) => m.main),
   diagnostics: () => import('./diagnostics.js').then((m) => m.main),
+  run: () => import('./run.js').then((m) => m.main),
 };
 
 function usage(): string {

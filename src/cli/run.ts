@@ -1,0 +1,265 @@
+/**
+ * `elixir-agent run [options] "PROMPT"`: the agent loop without an editor
+ * (scripts, CI), like `claude -p`. It loads DIR's agents, memory files
+ * (CLAUDE.md, AGENTS.md) and `.mcp.json` as the extension does, streams the
+ * answer to stdout (or JSON events with --json), runs read-only tools, and
+ * refuses every other tool unless --allow-tools names it (the model gets an
+ * is_error result saying so). Exit status: 0 done, 1 API or run error
+ * (message on stderr), 2 bad usage, 130 interrupted.
+ */
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { existsSync, statSync } from 'node:fs';
+import { agentSearchPaths, loadAgents, loadProjectMemory, ModelResolver, nodeAgentFs, resolveTools, type AgentDefinition, type ToolOffer } from '../core/agents';
+import { ChatSession, type RunSetup } from '../core/chat/session';
+import { buildSystemPrompt } from '../core/chat/systemPrompt';
+import { detectProjects, projectPromptSection, projectSummary } from '../core/elixir/project';
+import { ideTools, mixDiagnosticsProvider } from '../core/ide';
+import { createMcpManager, matchesMcpPattern, type McpManager } from '../core/mcp';
+import { ModelClient } from '../core/model/client';
+import { createApprovalPolicy } from '../core/tools/approval';
+import { NodeFileAccess } from '../core/tools/nodeFiles';
+import { builtinTools } from '../core/tools/registry';
+import { ripgrepOnPath } from '../core/tools/ripgrep';
+import type { ApprovalPolicy, Tool } from '../core/tools/types';
+import type { HostMessage, MessageView } from '../shared/protocol';
+import { bundledAgentsDir } from './agents';
+
+const USAGE = [
+  'usage: elixir-agent run [options] "PROMPT"',
+  '',
+  '  --agent NAME        the agent (persona) of DIR/.claude/agents, ~/.claude/agents or the bundled one (default: elixir-expert)',
+  '  --cwd DIR           the project to work in (default: the current directory)',
+  '  --allow-tools LIST  comma-separated tools that may run besides the read-only ones, e.g. Edit,Write,Bash',
+  '                      (mcp__server allows all of a server\'s tools and lets its stdio process start)',
+  '  --model ID          a model id or alias (sonnet, opus, haiku) instead of the agent\'s',
+  '  --max-turns N       stop after N model turns (default: the agent\'s maxTurns, else 50)',
+  '  --json              print JSON events, one per line, and a final {"type":"result"} line',
+  '  --no-user           ignore ~/.claude/agents (reproducible CI runs)',
+  '',
+  'Reads ANTHROPIC_API_KEY and ANTHROPIC_BASE_URL. Read-only tools (Read, Glob, Grep, LS, getDiagnostics) always run;',
+  'any other tool is refused unless --allow-tools names it, and the model is told so.',
+  'Exit status: 0 done, 1 API or run error (message on stderr), 2 bad usage, 130 interrupted.',
+].join('\n');
+
+interface RunOptions {
+  prompt: string;
+  cwd: string;
+  agent?: string;
+  allow: string[];
+  model?: string;
+  maxTurns?: number;
+  json: boolean;
+  includeUser: boolean;
+}
+
+export function parseRunArgs(args: string[]): RunOptions | string {
+  const opts: Partial<RunOptions> & { allow: string[]; json: boolean; includeUser: boolean } = { allow: [], json: false, includeUser: true };
+  const words: string[] = [];
+  for (let i = 0; i < args.length; i++) {
+    const a = args[i];
+    const value = () => {
+      const v = args[++i];
+      if (v === undefined || v.startsWith('--')) throw new Error(`${a} needs a value`);
+      return v;
+    };
+    try {
+      if (a === '--agent') opts.agent = value();
+      else if (a === '--cwd') opts.cwd = value();
+      else if (a === '--allow-tools') opts.allow.push(...value().split(',').map((t) => t.trim()).filter(Boolean));
+      else if (a === '--model') opts.model = value();
+      else if (a === '--max-turns') {
+        const n = Number(value());
+        if (!Number.isInteger(n) || n < 1) return '--max-turns needs a whole number of at least 1';
+        opts.maxTurns = n;
+      } else if (a === '--json') opts.json = true;
+      else if (a === '--no-user') opts.includeUser = false;
+      else if (a === '--') {
+        words.push(...args.slice(i + 1));
+        break;
+      } else if (a.startsWith('--')) return `unknown option ${a}`;
+      else words.push(a);
+    } catch (err) {
+      return (err as Error).message;
+    }
+  }
+  const prompt = words.join(' ').trim();
+  if (!prompt) return 'missing PROMPT';
+  const cwd = path.resolve(opts.cwd ?? '.');
+  if (!existsSync(cwd) || !statSync(cwd).isDirectory()) return `--cwd ${cwd} is not a directory`;
+  return { ...opts, prompt, cwd } as RunOptions;
+}
+
+/** Headless approvals: read-only tools run; others only when --allow-tools names them; nobody can be asked. */
+export function headlessPolicy(base: ApprovalPolicy, allow: readonly string[]): ApprovalPolicy {
+  const allowed = (name: string) => allow.some((a) => a === name || (a.startsWith('mcp__') && matchesMcpPattern(a, name)));
+  return {
+    async decide(tool, input) {
+      const d = await base.decide(tool, input);
+      if (d.decision === 'deny') return d;
+      if (d.decision === 'allow' && tool.readOnly) return d;
+      if (!allowed(tool.name)) {
+        return { decision: 'deny', reason: `${tool.name} is not allowed in this headless run (elixir-agent run allows read-only tools; the user can pass --allow-tools ${tool.name})` };
+      }
+      if (d.askEveryTime) return { decision: 'deny', reason: `${d.reason ?? 'this call'} needs an explicit confirmation, which a headless run cannot give` };
+      return { decision: 'allow' };
+    },
+  };
+}
+
+function textOf(v: MessageView | undefined): string {
+  return (v?.blocks ?? []).filter((b) => b.kind === 'text').map((b) => (b as { text: string }).text).join('');
+}
+
+export async function main(args: string[]): Promise<number> {
+  if (args.includes('--help') || args.includes('-h')) {
+    console.log(USAGE);
+    return 0;
+  }
+  const parsed = parseRunArgs(args);
+  if (typeof parsed === 'string') {
+    console.error(`elixir-agent run: ${parsed}\n\n${USAGE}`);
+    return 2;
+  }
+  const o = parsed;
+  const apiKey = process.env.ANTHROPIC_API_KEY?.trim() || undefined;
+  const baseURL = process.env.ANTHROPIC_BASE_URL?.trim() || undefined;
+  const warn = (m: string) => process.stderr.write(`${m}\n`);
+  const quietLog = { debug: () => undefined, info: () => undefined, warn: (m: string) => process.env.ELIXIR_AGENT_DEBUG && warn(m), error: (m: string) => process.env.ELIXIR_AGENT_DEBUG && warn(m) };
+
+  // The agent, as the extension finds it.
+  const catalog = await loadAgents(
+    agentSearchPaths({ workspaceFolders: [o.cwd], homeDir: o.includeUser ? os.homedir() : undefined, bundledDir: bundledAgentsDir() }),
+    nodeAgentFs,
+  );
+  for (const p of catalog.problems.filter((p) => p.severity === 'error')) warn(`elixir-agent: ${p.filePath}:${p.line + 1}: ${p.message}`);
+  const wanted = o.agent ?? 'elixir-expert';
+  const agent: AgentDefinition | undefined = catalog.agents.find((a) => a.name === wanted) ?? (o.agent ? undefined : catalog.agents[0]);
+  if (o.agent && !agent) {
+    console.error(`elixir-agent run: no agent named '${o.agent}' in ${o.cwd}. Agents: ${catalog.agents.map((a) => a.name).join(', ') || 'none'}`);
+    return 2;
+  }
+
+  // MCP servers of .mcp.json (and Tidewave); stdio servers start only when --allow-tools names them.
+  let mcp: McpManager | undefined;
+  try {
+    mcp = await createMcpManager({
+      cwd: o.cwd,
+      approveStdio: (req) => o.allow.some((a) => a === `mcp__${req.name}` || a.startsWith(`mcp__${req.name}__`)),
+      clientInfo: { name: 'elixir-agent-cli', version: '0.1.0' },
+      log: quietLog,
+    });
+    await mcp.whenSettled(10_000);
+  } catch (err) {
+    warn(`elixir-agent: MCP servers unavailable: ${err instanceof Error ? err.message : String(err)}`);
+  }
+
+  const projects = await detectProjects([o.cwd]).catch(() => []);
+  const direct: Tool[] = [...builtinTools(), ...ideTools()];
+  const all = [...direct, ...(mcp?.tools() ?? [])];
+  const offer: ToolOffer = {
+    tools: direct.map((t) => ({ name: t.name })),
+    mcpServers: (mcp?.states() ?? []).map((s) => ({ name: s.name, state: s.state, tools: s.tools, detail: s.detail })),
+  };
+  const resolution = agent ? resolveTools(agent, offer) : undefined;
+  const tools = resolution ? all.filter((t) => resolution.enabled.includes(t.name)) : all;
+  const unavailable = resolution?.statuses.filter((s) => s.status !== 'available').map((s) => s.name) ?? [];
+  const memory = await loadProjectMemory([o.cwd], nodeAgentFs);
+  const resolver = new ModelResolver(
+    apiKey
+      ? {
+          listModels: async () => {
+            const { modelsApiLister } = await import('../core/agents/modelsApi.js');
+            return modelsApiLister({ apiKey, baseURL, timeoutMs: 8_000 })();
+          },
+        }
+      : {},
+  );
+  const model = (await resolver.resolve(o.model ?? agent?.model)).id;
+  const setup: RunSetup = {
+    system: buildSystemPrompt({
+      persona: agent?.systemPrompt ?? '',
+      memory: memory?.text,
+      workspace: {
+        folders: [o.cwd],
+        host: `elixir-agent run (headless: no editor; tools other than read-only ones run only when allowed${o.allow.length ? `: ${o.allow.join(', ')}` : ''})`,
+        projectSummary: projectSummary(projects),
+        projectSection: projectPromptSection(projects),
+        unavailableTools: unavailable,
+      },
+    }),
+    tools,
+    settings: { model, maxTokens: 16_000, maxTurns: o.maxTurns ?? agent?.maxTurns ?? 50 },
+  };
+
+  const policy = headlessPolicy(createApprovalPolicy({ trusted: true, permissionMode: agent?.permissionMode, workspaceFolders: [o.cwd], cwd: o.cwd }), o.allow);
+  let lastMessage: string | undefined;
+  const out = (m: HostMessage) => {
+    if (o.json) {
+      process.stdout.write(`${JSON.stringify(m)}\n`);
+      return;
+    }
+    if (m.type === 'messageAdded' && m.message.role === 'assistant') {
+      if (lastMessage) process.stdout.write('\n');
+      lastMessage = m.message.id;
+    } else if (m.type === 'textDelta') {
+      const block = session.conversation.messages.find((x) => x.view.id === m.messageId)?.view.blocks[m.blockIndex];
+      if (block?.kind === 'text') process.stdout.write(m.text);
+    } else if (m.type === 'toolUpdated') {
+      const c = m.call;
+      if (c.status === 'running') warn(`⏺ ${c.name}${c.summary ? ` ${c.summary}` : ''}`);
+      else if (c.status === 'denied' || c.status === 'failed') warn(`  ⎿ ${c.status}: ${(c.output ?? '').split('\n')[0]}`);
+    } else if (m.type === 'blockAdded' && m.block.kind === 'notice') {
+      warn(`elixir-agent: ${m.block.text}`);
+    }
+  };
+
+  const session = new ChatSession({
+    client: () => new ModelClient({ apiKey, baseURL, logger: quietLog }),
+    setup: async () => setup,
+    policy,
+    approve: async () => ({ decision: 'deny', reason: 'nobody can approve tool calls in a headless run' }),
+    toolEnv: () => ({
+      workspaceFolders: [o.cwd],
+      cwd: o.cwd,
+      files: new NodeFileAccess(),
+      services: { ripgrepPath: ripgrepOnPath(), diagnostics: mixDiagnosticsProvider(projects) },
+    }),
+    emit: out,
+  });
+
+  let interrupted = false;
+  const onSigint = () => {
+    interrupted = true;
+    void session.stop();
+  };
+  process.on('SIGINT', onSigint);
+  try {
+    await session.send(o.prompt);
+  } finally {
+    process.off('SIGINT', onSigint);
+    await mcp?.dispose().catch(() => undefined);
+  }
+
+  const last = session.views().at(-1);
+  const status = last?.role === 'assistant' ? last.status : 'error';
+  if (!o.json && lastMessage && textOf(last) && !textOf(last).endsWith('\n')) process.stdout.write('\n');
+  if (o.json) {
+    process.stdout.write(
+      `${JSON.stringify({ type: 'result', status, text: textOf(last), error: last?.error, model, agent: agent?.name, usage: session.conversation.totals, turns: session.views().filter((v) => v.role === 'assistant').length })}\n`,
+    );
+  }
+  if (interrupted) {
+    warn('elixir-agent: interrupted');
+    return 130;
+  }
+  if (last?.error) {
+    const line = `${last.error.title}: ${last.error.detail}`;
+    if (status === 'error') {
+      console.error(`elixir-agent: ${line}`);
+      return 1;
+    }
+    warn(`elixir-agent: ${line}`);
+  }
+  return 0;
+}
