@@ -16,6 +16,8 @@ import { ToolError, type ToolResult } from './types';
 export const DEFAULT_TIMEOUT_MS = 120_000;
 export const MAX_TIMEOUT_MS = 600_000;
 export const MAX_OUTPUT_CHARS = 30_000;
+/** How long the output may stay open and idle after the shell exited. */
+const STRAY_IDLE_MS = 250;
 
 const ANSI = /\x1b\[[0-9;?]*[ -/]*[@-~]|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)|\x1b[@-Z\\-_]/g;
 export const stripAnsi = (s: string) => s.replace(ANSI, '');
@@ -102,7 +104,9 @@ export function runCommand(command: string, options: { cwd: string; timeoutMs: n
       if (child.pid !== undefined) killing ??= killTree(child.pid);
       return killing ?? Promise.resolve();
     };
+    let lastData = Date.now();
     const onData = (i: number) => (b: Buffer) => {
+      lastData = Date.now();
       const s = decoders[i].write(b);
       if (!s) return;
       out.push(s);
@@ -123,11 +127,28 @@ export function runCommand(command: string, options: { cwd: string; timeoutMs: n
     else options.signal.addEventListener('abort', onAbort, { once: true });
 
     let strayTimer: NodeJS.Timeout | undefined;
+    const groupAlive = () => {
+      if (child.pid === undefined || process.platform === 'win32') return false;
+      try {
+        process.kill(-child.pid, 0);
+        return true;
+      } catch {
+        return false;
+      }
+    };
+    /** Stop waiting for the output to close: something outside our control holds it. */
+    const abandon = () => {
+      strays = true;
+      void kill();
+      child.stdout.destroy();
+      child.stderr.destroy();
+      void finish();
+    };
     const finish = async () => {
       if (settled) return;
       settled = true;
       clearTimeout(timer);
-      clearTimeout(strayTimer);
+      clearInterval(strayTimer);
       options.signal.removeEventListener('abort', onAbort);
       if (killing) await killing;
       resolve({ output: stripAnsi(out.text()), exitCode: exit?.code ?? null, signal: exit?.signal ?? null, timedOut, cancelled, strays });
@@ -140,14 +161,11 @@ export function runCommand(command: string, options: { cwd: string; timeoutMs: n
     });
     child.on('exit', (code, sig) => {
       exit = { code, signal: sig };
-      // The shell is gone; if its output stays open, background processes hold it.
-      strayTimer = setTimeout(() => {
-        strays = true;
-        void kill();
-        child.stdout.destroy();
-        child.stderr.destroy();
-        void finish();
-      }, 300);
+      // The shell is gone. Its output may still be draining (keep reading while data
+      // flows); if it stays open and idle, background processes hold it: stop them.
+      strayTimer = setInterval(() => {
+        if (groupAlive() || Date.now() - lastData > STRAY_IDLE_MS || timedOut || cancelled) abandon();
+      }, STRAY_IDLE_MS);
     });
     child.on('close', () => {
       for (const d of decoders) {

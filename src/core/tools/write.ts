@@ -40,6 +40,6 @@ export const writeTool = defineTool({
         ? `${input.file_path} already had exactly this content; nothing changed.`
         : `Updated ${input.file_path} (${n} lines).`
       : `Created ${input.file_path} (${n} lines).`;
-    return commitWrite(ctx, target, input.content, message);
+    return commitWrite(ctx, target, input.content, message, `${target.exists ? 'Wrote' : 'Created'} ${target.shown} (${n} lines)`);
   },
 });

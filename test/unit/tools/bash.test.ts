@@ -95,6 +95,11 @@ describe('Bash', function () {
   it('does not hang on background processes that keep the output open', async () => {
     const r = await call('Bash', { command: 'echo started; sleep 300 &' }, ws.ctx);
     assert.deepEqual(r, { ok: true, text: 'started\n\nBackground processes started by the command were still holding its output and were stopped.' });
+    // One that left the process group (setsid) cannot be stopped once the shell is gone, but must not hang the tool either.
+    const escaped = await call('Bash', { command: 'setsid sleep 300 & echo "pid $!"' }, ws.ctx);
+    const pid = Number(/pid (\d+)/.exec(escaped.text)?.[1]);
+    process.kill(pid, 'SIGKILL');
+    assert.deepEqual(escaped, { ok: true, text: `pid ${pid}\n\nBackground processes started by the command were still holding its output and were stopped.` });
   });
 
   it('checks its input and describes the exact command for approval', async () => {
