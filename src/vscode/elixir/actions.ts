@@ -146,26 +146,27 @@ export function registerActions(rt: Runtime, runMixCompile: () => Promise<unknow
     return prefill(reviewFileMessage(editorFacts(editor.document)));
   });
 
-  // Args from the code action: (uri, diagnostic). From the palette or a keybinding: the problem at the cursor.
+  // Args from the code action: (uri string, diagnostic as plain data). From the palette or a keybinding: the problem at the cursor.
   rt.registerCommand(COMMANDS.fixDiagnostic, async (...args: unknown[]) => {
-    let uri = args[0] instanceof vscode.Uri ? args[0] : typeof args[0] === 'string' ? vscode.Uri.parse(args[0]) : undefined;
-    let diagnostic = args[1] instanceof vscode.Diagnostic ? args[1] : undefined;
+    let uri = toUri(args[0]);
+    let diagnostic = toPromptDiagnostic(args[1]);
     if (!uri || !diagnostic) {
       const editor = vscode.window.activeTextEditor;
       if (!editor) return undefined;
       uri = editor.document.uri;
       const at = editor.selection.active;
-      diagnostic = vscode.languages
+      const here = vscode.languages
         .getDiagnostics(uri)
         .filter((d) => d.range.contains(at) || d.range.start.line === at.line)
         .sort((a, b) => a.severity - b.severity)[0];
-      if (!diagnostic) {
+      if (!here) {
         void vscode.window.showInformationMessage('Elixir Agent: no problem at the cursor.');
         return undefined;
       }
+      diagnostic = promptDiagnostic(here);
     }
     const doc = await vscode.workspace.openTextDocument(uri);
-    return prefill(fixDiagnosticMessage(editorFacts(doc), promptDiagnostic(diagnostic)));
+    return prefill(fixDiagnosticMessage(editorFacts(doc), diagnostic));
   });
 
   rt.track(
@@ -173,6 +174,21 @@ export function registerActions(rt: Runtime, runMixCompile: () => Promise<unknow
       providedCodeActionKinds: [vscode.CodeActionKind.QuickFix],
     }),
   );
+}
+
+function toUri(arg: unknown): vscode.Uri | undefined {
+  if (arg instanceof vscode.Uri) return arg;
+  if (typeof arg === 'string' && arg) return vscode.Uri.parse(arg);
+  return undefined;
+}
+
+/** A diagnostic from a command argument: a vscode.Diagnostic, or the plain data the code action passes. */
+function toPromptDiagnostic(arg: unknown): PromptDiagnostic | undefined {
+  if (arg instanceof vscode.Diagnostic) return promptDiagnostic(arg);
+  const d = arg as Partial<PromptDiagnostic> | undefined;
+  if (!d || typeof d.message !== 'string' || typeof d.line !== 'number' || typeof d.column !== 'number') return undefined;
+  const severity: PromptSeverity = d.severity && ['Error', 'Warning', 'Information', 'Hint'].includes(d.severity) ? d.severity : 'Information';
+  return { line: d.line, column: d.column, severity, message: d.message, source: typeof d.source === 'string' ? d.source : undefined, code: typeof d.code === 'string' ? d.code : undefined };
 }
 
 /** "Ask Elixir Agent to fix" on each diagnostic under the cursor. */
@@ -184,7 +200,8 @@ export class FixWithAgentProvider implements vscode.CodeActionProvider {
       const title = diagnostics.length === 1 ? 'Ask Elixir Agent to fix' : `Ask Elixir Agent to fix: ${short.length > 60 ? `${short.slice(0, 57)}...` : short}`;
       const action = new vscode.CodeAction(title, vscode.CodeActionKind.QuickFix);
       action.diagnostics = [d];
-      action.command = { command: COMMANDS.fixDiagnostic, title, arguments: [document.uri, d] };
+      // Plain data, so the arguments survive any trip through the workbench.
+      action.command = { command: COMMANDS.fixDiagnostic, title, arguments: [document.uri.toString(), promptDiagnostic(d)] };
       return action;
     });
   }

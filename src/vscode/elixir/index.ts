@@ -53,8 +53,8 @@ export interface ElixirService {
   };
   /** mcp__ide__getDiagnostics and mcp__ide__executeCode, wired to the settings and Tidewave's status. */
   tools(): Tool[];
-  /** What those tools need in ToolContext.services (diagnostics, diagnosticsAfterEdit). */
-  toolServices(): Pick<ToolServices, 'diagnostics' | 'diagnosticsAfterEdit'>;
+  /** What those tools need in ToolContext.services: the editor's diagnostics (with settle). */
+  toolServices(): Pick<ToolServices, 'diagnostics'>;
 }
 
 export function registerElixir(rt: Runtime): ElixirService {
@@ -116,7 +116,8 @@ export function registerElixir(rt: Runtime): ElixirService {
       };
       return ideTools(options);
     },
-    toolServices: () => ({ diagnostics, diagnosticsAfterEdit: (absPath, signal) => diagnostics.afterEdit(absPath, signal) }),
+    // diagnosticsAfterEdit is the tools feature's (src/vscode/tools); diagnostics.afterEdit offers the same for others.
+    toolServices: () => ({ diagnostics }),
   };
   rt.services.elixir = service;
   rt.services.diagnostics = diagnostics;
