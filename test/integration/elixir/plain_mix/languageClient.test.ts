@@ -9,10 +9,10 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import type { ElixirService } from '../../../src/vscode/elixir';
-import { COMMANDS } from '../../../src/vscode/ids';
-import type { Runtime } from '../../../src/vscode/runtime';
-import { elixirService, getDiagnostics, modelSeesDiagnostics, runtime, until } from './helpers';
+import type { ElixirService } from '../../../../src/vscode/elixir';
+import { COMMANDS } from '../../../../src/vscode/ids';
+import type { Runtime } from '../../../../src/vscode/runtime';
+import { elixirService, getDiagnostics, modelSeesDiagnostics, runtime, until } from '../helpers';
 
 const FAKE = {
   message: 'IO.inspect left in code: remove the debugging call before committing.',
@@ -45,7 +45,7 @@ describe('language client (fake LSP server over stdio)', function () {
     dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ea-fake-lsp-'));
     logFile = path.join(dir, 'events.jsonl');
     wrapper = path.join(dir, 'expert');
-    const server = path.resolve(__dirname, '../../support/fakeLanguageServer.js');
+    const server = path.resolve(__dirname, '../../../support/fakeLanguageServer.js');
     fs.writeFileSync(
       wrapper,
       `#!/bin/sh\nexport ELECTRON_RUN_AS_NODE=1\nexport FAKE_LSP_LOG='${logFile}'\nexec '${process.execPath}' '${server}' "$@"\n`,

@@ -5,11 +5,11 @@
 import * as assert from 'node:assert';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import type { HostMessage } from '../../../src/shared/protocol';
-import type { ElixirService } from '../../../src/vscode/elixir';
-import { COMMANDS } from '../../../src/vscode/ids';
-import type { Runtime } from '../../../src/vscode/runtime';
-import { elixirService, runtime } from './helpers';
+import type { HostMessage } from '../../../../src/shared/protocol';
+import type { ElixirService } from '../../../../src/vscode/elixir';
+import { COMMANDS } from '../../../../src/vscode/ids';
+import type { Runtime } from '../../../../src/vscode/runtime';
+import { elixirService, runtime } from '../helpers';
 
 const UNUSED = 'variable "unused" is unused (if the variable is not meant to be used, prefix it with an underscore)';
 

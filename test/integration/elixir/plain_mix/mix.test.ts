@@ -10,11 +10,11 @@ import * as assert from 'node:assert';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import type { ElixirService } from '../../../src/vscode/elixir';
-import type { MixRunSummary } from '../../../src/vscode/elixir/mixSource';
-import { COMMANDS } from '../../../src/vscode/ids';
-import type { Runtime } from '../../../src/vscode/runtime';
-import { elixirService, getDiagnostics, modelSeesDiagnostics, runtime } from './helpers';
+import type { ElixirService } from '../../../../src/vscode/elixir';
+import type { MixRunSummary } from '../../../../src/vscode/elixir/mixSource';
+import { COMMANDS } from '../../../../src/vscode/ids';
+import type { Runtime } from '../../../../src/vscode/runtime';
+import { elixirService, getDiagnostics, modelSeesDiagnostics, runtime } from '../helpers';
 
 const UNUSED = 'variable "unused" is unused (if the variable is not meant to be used, prefix it with an underscore)';
 

@@ -5,7 +5,7 @@
 import * as assert from 'node:assert';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { elixirService, runtime } from '../elixir/helpers';
+import { elixirService, runtime } from '../helpers';
 
 describe('mix project detection in a multi-root workspace', () => {
   it('finds the Elixir folder, ignores the other, and describes it', async () => {

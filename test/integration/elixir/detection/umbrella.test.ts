@@ -6,7 +6,7 @@ import * as assert from 'node:assert';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { elixirService, runtime } from '../elixir/helpers';
+import { elixirService, runtime } from '../helpers';
 
 describe('mix project detection in an umbrella', () => {
   it('reads the umbrella and its apps, and attributes app files to it', async () => {
