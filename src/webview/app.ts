@@ -207,6 +207,7 @@ export class App {
 
   private applyState(state: ChatStateView): void {
     const sameConversation = this.ui.conversationId === state.conversationId;
+    if (!sameConversation && this.history.isOpen) this.showHistory(false);
     this.state = state;
     this.refreshChrome();
     this.history.update(state.history, state.conversationId);

@@ -36,7 +36,7 @@ export class Composer {
   constructor(private readonly cb: ComposerCallbacks) {
     this.input = h('textarea', {
       class: 'chat-input',
-      attrs: { rows: 1, placeholder: 'Ask about your Elixir project — @ to add context', 'aria-label': 'Message', 'aria-autocomplete': 'list', 'aria-expanded': 'false', spellcheck: 'true' },
+      attrs: { rows: 1, placeholder: 'Ask a question (@ adds context)', 'aria-label': 'Message', 'aria-autocomplete': 'list', 'aria-expanded': 'false', spellcheck: 'true' },
     });
     this.chipsEl = h('div', { class: 'mention-chips', attrs: { 'aria-label': 'Attached context' } });
     this.popup = h('div', { class: 'mention-popup', attrs: { role: 'listbox', id: 'mention-popup', 'aria-label': 'Add context' } });
@@ -98,7 +98,7 @@ export class Composer {
   setEnabled(enabled: boolean, why?: string): void {
     this.enabled = enabled;
     this.input.disabled = !enabled;
-    this.input.placeholder = enabled ? 'Ask about your Elixir project — @ to add context' : (why ?? 'Chat is unavailable');
+    this.input.placeholder = enabled ? 'Ask a question (@ adds context)' : (why ?? 'Chat is unavailable');
     this.updateButtons();
   }
 

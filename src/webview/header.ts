@@ -55,7 +55,8 @@ export class Header {
       attrs: { type: 'button', 'aria-haspopup': 'menu', 'aria-expanded': 'false' },
       on: { click: () => this.openPersonaMenu() },
     });
-    this.modelEl = h('span', { class: 'model-badge' });
+    this.modelEl = h('span', { class: 'meta-chip model-badge' }, icon('sparkle'));
+    this.modelEl.append(h('span', { class: 'model-name' }));
     this.historyButton = iconButton('history', 'Conversation history', () => cb.toggleHistory(), 'history-button');
     this.historyButton.setAttribute('aria-pressed', 'false');
     const newButton = iconButton('add', 'New conversation', () => cb.post({ type: 'newConversation' }), 'new-button');
@@ -73,7 +74,7 @@ export class Header {
     this.el = h(
       'header',
       { class: 'chat-header' },
-      h('div', { class: 'header-row' }, this.personaButton, this.modelEl, h('span', { class: 'spacer' }), this.historyButton, newButton),
+      h('div', { class: 'header-row' }, this.personaButton, h('span', { class: 'spacer' }), this.historyButton, newButton),
       this.descEl,
       this.problemsEl,
       this.metaEl,
@@ -95,9 +96,8 @@ export class Header {
     );
     this.personaButton.title = p ? `Persona: ${p.name} (${sourceLabel(p.source)}) — switch persona` : 'Pick a persona';
     this.personaButton.setAttribute('aria-label', p ? `Persona ${p.name}, switch persona` : 'Pick a persona');
-    this.modelEl.textContent = p?.model ?? '';
+    this.modelEl.lastElementChild!.textContent = p?.model ?? '';
     this.modelEl.title = p ? `Model: ${p.model}` : '';
-    this.modelEl.hidden = !p?.model;
     this.descEl.textContent = p?.description ?? '';
     this.descEl.title = p?.description ?? '';
     this.descEl.hidden = !p?.description;
@@ -110,6 +110,7 @@ export class Header {
 
   private renderMeta(p: PersonaView | undefined, env: EnvironmentView): void {
     clear(this.metaEl);
+    if (p?.model) this.metaEl.append(this.modelEl);
     if (p) {
       const available = p.tools.filter((t) => t.status === 'available').length;
       const unavailable = p.tools.filter((t) => t.status === 'unavailable').length;

@@ -37,7 +37,7 @@ function nonce(): string {
 }
 
 /** The webview's HTML: a nonce'd script, styles from dist/, nothing inline. Exported for tests. */
-export function chatHtml(opts: { cspSource: string; nonce: string; scriptUri: string; styleUri: string; codiconUri: string }): string {
+export function chatHtml(opts: { cspSource: string; nonce: string; scriptUri: string; styleUri: string; codiconUri: string; host: 'view' | 'panel' }): string {
   const csp = [
     "default-src 'none'",
     `script-src 'nonce-${opts.nonce}'`,
@@ -55,7 +55,7 @@ export function chatHtml(opts: { cspSource: string; nonce: string; scriptUri: st
   <link rel="stylesheet" href="${opts.styleUri}">
   <title>Elixir Agent</title>
 </head>
-<body>
+<body data-host="${opts.host}">
   <div id="app" data-testid="chat-root"></div>
   <script nonce="${opts.nonce}" src="${opts.scriptUri}"></script>
 </body>
@@ -76,6 +76,8 @@ export class ChatViews implements vscode.Disposable {
   private panel?: vscode.WebviewPanel;
   private lastEditor?: vscode.TextEditor;
   private readonly awaitingApproval = new Set<string>();
+  /** A prefill sent while no webview was ready (the view is still opening): delivered after the next state. */
+  private pendingPrefill?: HostMessage;
   private readonly disposables: vscode.Disposable[] = [];
 
   constructor(
@@ -170,6 +172,7 @@ export class ChatViews implements vscode.Disposable {
       scriptUri: asset('dist', 'webview.js'),
       styleUri: asset('dist', 'webview.css'),
       codiconUri: asset('dist', 'codicon.css'),
+      host: kind,
     });
     this.ensureSubscription();
     return session;
@@ -197,9 +200,13 @@ export class ChatViews implements vscode.Disposable {
 
   private broadcast(m: HostMessage): void {
     this.trackApprovals(m);
+    let delivered = false;
     for (const s of this.sessions) {
-      if (s.ready) void s.webview.postMessage(m).then(undefined, () => (s.ready = false));
+      if (!s.ready) continue;
+      delivered = true;
+      void s.webview.postMessage(m).then(undefined, () => (s.ready = false));
     }
+    if (m.type === 'prefill' && !delivered) this.pendingPrefill = m;
   }
 
   /** The view's badge counts tool calls waiting for approval (visible even when the view is hidden). */
@@ -277,8 +284,15 @@ export class ChatViews implements vscode.Disposable {
     if (backend) this.trackApprovals({ type: 'state', state });
     // Ready before posting: deltas that follow the snapshot must reach this webview, in order.
     session.ready = true;
+    const prefill = this.pendingPrefill;
+    this.pendingPrefill = undefined;
     const delivered = await session.webview.postMessage({ type: 'state', state } satisfies HostMessage);
-    if (!delivered) session.ready = false;
+    if (!delivered) {
+      session.ready = false;
+      this.pendingPrefill = prefill;
+    } else if (prefill) {
+      await session.webview.postMessage(prefill);
+    }
   }
 
   /** What the panel shows when the conversation engine failed to start. */
