@@ -93,7 +93,15 @@ export class ChatController implements ChatBackend, vscode.Disposable {
 
   onMessage(listener: Listener): vscode.Disposable {
     this.listeners.add(listener);
-    return { dispose: () => this.listeners.delete(listener) };
+    return {
+      dispose: () => {
+        // The last chat view closed while an answer runs: closing the chat stops it (the partial answer is kept).
+        if (this.listeners.delete(listener) && this.listeners.size === 0 && this.session.busy) {
+          this.rt.log.info('chat: every chat view closed; stopping the running answer');
+          void this.session.stop();
+        }
+      },
+    };
   }
 
   async handle(msg: WebviewMessage): Promise<void> {
