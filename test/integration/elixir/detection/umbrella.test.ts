@@ -9,9 +9,14 @@ import * as vscode from 'vscode';
 import { elixirService, runtime } from '../helpers';
 
 describe('mix project detection in an umbrella', () => {
+  before(() => {
+    // Never write into another fixture: these tests belong to the umbrella_app workspace only.
+    const root = vscode.workspace.workspaceFolders?.[0]?.uri.fsPath ?? '';
+    assert.strictEqual(path.basename(root), 'umbrella_app', 'the suite must open test/fixtures/umbrella_app');
+  });
+
   it('reads the umbrella and its apps, and attributes app files to it', async () => {
     const root = vscode.workspace.workspaceFolders![0].uri.fsPath;
-    assert.strictEqual(path.basename(root), 'umbrella_app', 'the suite must open test/fixtures/umbrella_app');
     const elixir = await elixirService(await runtime());
     assert.deepStrictEqual(
       elixir.projects().map((p) => ({ root: p.root, kind: p.kind, apps: p.apps.map((a) => a.name), phoenix: p.features.phoenix, tv: p.toolVersions.elixir })),
