@@ -107,7 +107,8 @@ export class App {
     this.transcript.onScrollChange = () => this.saveSoon();
     this.transcript.onApprovalNeeded = (call) => this.announce(`${toolDisplayName(call.name).name} needs your approval`);
     this.history = new HistoryPanel(post, () => this.showHistory(false));
-    this.composer = new Composer({ post, onDraftChange: () => this.saveSoon() });
+    // The draft is saved at once: the view may be hidden (and its page torn down) any moment.
+    this.composer = new Composer({ post, onDraftChange: () => this.save() });
     this.composer.restore(this.ui.draft, this.ui.mentions);
     this.live = h('div', { class: 'sr-only', attrs: { 'aria-live': 'polite', role: 'status' } });
     const main = h('div', { class: 'main' }, this.transcript.el, this.history.el);

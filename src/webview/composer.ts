@@ -108,12 +108,12 @@ export class Composer {
     this.fillBar.setAttribute('aria-valuenow', String(pct));
     this.fillBar.classList.toggle('warn', pct >= 80 && pct < 95);
     this.fillBar.classList.toggle('full', pct >= 95);
-    this.fillLabel.textContent = `${pct}%`;
+    this.fillLabel.textContent = pct === 0 && fill > 0 ? '<1%' : `${pct}%`;
     const tokensUsed = totals.inputTokens + totals.outputTokens + totals.cacheReadTokens + totals.cacheWriteTokens;
     // Nothing to show before the first answer.
     this.fillBar.hidden = fill <= 0 && tokensUsed === 0;
     this.fillLabel.hidden = this.fillBar.hidden;
-    this.fillBar.title = `Context window ${pct}% full`;
+    this.fillBar.title = `Context window ${this.fillLabel.textContent} full`;
     this.fillLabel.title = this.fillBar.title;
     const tokens = totals.inputTokens + totals.outputTokens + totals.cacheReadTokens + totals.cacheWriteTokens;
     this.totalsEl.textContent = tokens > 0 ? `${compactNumber(tokens)} tok · ${formatCost(totals.costUsd)}` : '';

@@ -55,7 +55,7 @@ export class Header {
       attrs: { type: 'button', 'aria-haspopup': 'menu', 'aria-expanded': 'false' },
       on: { click: () => this.openPersonaMenu() },
     });
-    this.modelEl = h('span', { class: 'meta-chip model-badge' }, icon('sparkle'));
+    this.modelEl = h('span', { class: 'model-badge' }, icon('sparkle'));
     this.modelEl.append(h('span', { class: 'model-name' }));
     this.historyButton = iconButton('history', 'Conversation history', () => cb.toggleHistory(), 'history-button');
     this.historyButton.setAttribute('aria-pressed', 'false');
@@ -74,7 +74,7 @@ export class Header {
     this.el = h(
       'header',
       { class: 'chat-header' },
-      h('div', { class: 'header-row' }, this.personaButton, h('span', { class: 'spacer' }), this.historyButton, newButton),
+      h('div', { class: 'header-row' }, this.personaButton, this.modelEl, h('span', { class: 'spacer' }), this.historyButton, newButton),
       this.descEl,
       this.problemsEl,
       this.metaEl,
@@ -98,6 +98,7 @@ export class Header {
     this.personaButton.setAttribute('aria-label', p ? `Persona ${p.name}, switch persona` : 'Pick a persona');
     this.modelEl.lastElementChild!.textContent = p?.model ?? '';
     this.modelEl.title = p ? `Model: ${p.model}` : '';
+    this.modelEl.hidden = !p?.model;
     this.descEl.textContent = p?.description ?? '';
     this.descEl.title = p?.description ?? '';
     this.descEl.hidden = !p?.description;
@@ -110,7 +111,6 @@ export class Header {
 
   private renderMeta(p: PersonaView | undefined, env: EnvironmentView): void {
     clear(this.metaEl);
-    if (p?.model) this.metaEl.append(this.modelEl);
     if (p) {
       const available = p.tools.filter((t) => t.status === 'available').length;
       const unavailable = p.tools.filter((t) => t.status === 'unavailable').length;

@@ -6,7 +6,7 @@
 import * as assert from 'node:assert/strict';
 import type { Browser } from 'playwright-core';
 import { ChatPage, launchBrowser, startServer } from './webview-harness/harness';
-import { assistantMessage, env, persona, state, userMessage } from './webview-harness/fixtures';
+import { assistantMessage, env, persona, state, toolCall, userMessage } from './webview-harness/fixtures';
 
 describe('chat webview: rendering (harness)', function () {
   this.timeout(60_000);
@@ -128,6 +128,30 @@ describe('chat webview: rendering (harness)', function () {
     await chat.screenshot('streamed-answer-dark');
   });
 
+  it('highlights HEEx (HTML with Elixir inside), shell, JSON and diff blocks', async () => {
+    const text = [
+      '```heex\n<.link navigate={~p"/users/#{@user}"}>\n  <%= @user.name %>\n</.link>\n```',
+      '```bash\nmix ecto.migrate && mix test --failed\n```',
+      '```json\n{"deps": ["phoenix"], "ok": true}\n```',
+      '```diff\n-    Repo.all(User)\n+    Repo.all(preload(User, :org))\n```',
+    ].join('\n\n');
+    const msg = assistantMessage(text);
+    await chat.push({ type: 'state', state: state({ messages: [msg] }) });
+    await chat.page.locator('.hljs-addition').waitFor();
+    const blocks = await chat.page.locator('.code-block').evaluateAll((els) =>
+      els.map((el) => ({
+        lang: el.querySelector('.code-lang')?.textContent,
+        classes: [...new Set(Array.from(el.querySelectorAll('pre code [class]')).map((s) => s.className.split(' ')[0]))].sort(),
+      })),
+    );
+    // HEEx: HTML highlighted as XML with Elixir inside <%= %> and { } (@user is an Elixir variable).
+    const has = (i: number, ...classes: string[]) => classes.every((c) => blocks[i].classes.includes(c));
+    assert.deepEqual(
+      { langs: blocks.map((b) => b.lang), heex: has(0, 'language-xml', 'language-elixir', 'hljs-variable'), bash: has(1, 'hljs-built_in'), json: has(2, 'hljs-attr', 'hljs-literal'), diff: has(3, 'hljs-addition', 'hljs-deletion') },
+      { langs: ['heex', 'bash', 'json', 'diff'], heex: true, bash: true, json: true, diff: true },
+    );
+  });
+
   it('re-renders only the changed message while streaming', async () => {
     const first = assistantMessage('First answer with `code`.');
     const live = assistantMessage('', { status: 'streaming' });
@@ -187,7 +211,7 @@ describe('chat webview: rendering (harness)', function () {
     assert.deepEqual(await chat.page.locator('.banner .banner-title').allTextContents(), ['Set your Anthropic API key to start', 'No agent files found']);
   });
 
-  it('renders in the light theme with theme colours', async () => {
+  it('renders in the light and high-contrast themes with theme colours', async () => {
     await chat.page.goto(`${server.url}/?theme=light`);
     await chat.waitForPosted((m) => m.type === 'ready');
     const answer = assistantMessage('Use `Ecto.Multi`:\n\n```elixir\nMulti.new()\n|> Multi.insert(:user, changeset)\n|> Repo.transaction()\n```', { usage: { inputTokens: 900, outputTokens: 120, cacheReadTokens: 0, cacheWriteTokens: 0, costUsd: 0.004 } });
@@ -203,5 +227,12 @@ describe('chat webview: rendering (harness)', function () {
     // Light Modern: white editor, purple persona (charts.purple), module names in symbolIcon.classForeground.
     assert.deepEqual(colors, { body: 'vscode-light', bubble: 'rgb(255, 255, 255)', dot: 'rgb(101, 45, 144)', code: 'rgb(255, 255, 255)', title: 'rgb(214, 126, 0)' });
     await chat.screenshot('answer-light');
+    // High contrast: borders from contrastBorder around cards and blocks.
+    await chat.page.goto(`${server.url}/?theme=hc`);
+    await chat.push({ type: 'state', state: state({ messages: [userMessage('How do I insert atomically?'), answer, assistantMessage('', { blocks: [{ kind: 'tool', call: toolCall({ status: 'awaiting-approval', approval: { title: 'Read a file outside the workspace?' } }) }] })] }) });
+    await chat.page.locator('.tool-card').waitFor();
+    const hc = await chat.page.evaluate(() => [getComputedStyle(document.querySelector('.code-block')!).borderTopColor, getComputedStyle(document.querySelector('.user-bubble')!).borderTopColor]);
+    assert.deepEqual(hc, ['rgb(111, 195, 223)', 'rgb(111, 195, 223)']);
+    await chat.screenshot('answer-high-contrast');
   });
 });

@@ -20,6 +20,19 @@ const ANSWER = [
   'Then run `mix test`.',
 ].join('');
 
+/** The sidebar chat's document once it shows our UI (VS Code may swap the frame while it loads: look again then). */
+async function chatDocument(ui: VsCodeUi): Promise<Frame> {
+  for (let attempt = 0; ; attempt++) {
+    try {
+      const frame = await ui.waitForChatContent();
+      await frame.locator('.persona-name').waitFor();
+      return frame;
+    } catch (err) {
+      if (attempt >= 2 || !/detached/i.test(String(err))) throw err;
+    }
+  }
+}
+
 /** The innermost document of our webview hosted as a `view` (sidebar) or a `panel` (editor tab). */
 async function hostFrame(ui: VsCodeUi, host: 'view' | 'panel', timeoutMs = 30_000): Promise<Frame> {
   const deadline = Date.now() + timeoutMs;
@@ -64,8 +77,7 @@ describe('chat in the real VS Code (sample_app, scripted model)', function () {
       void d.dismiss().catch(() => undefined);
     });
     await ui.openChatView();
-    chat = await ui.waitForChatContent();
-    await chat.locator('.persona-name').waitFor();
+    chat = await chatDocument(ui);
   });
 
   afterEach(async function () {
@@ -130,6 +142,19 @@ describe('chat in the real VS Code (sample_app, scripted model)', function () {
     await idle();
     assert.match((await lastAnswer().textContent()) ?? '', /Counting slowly/);
     await ui.screenshot('chat-stopped-dark');
+  });
+
+  it('keeps the draft and the conversation when the view is hidden and shown again', async () => {
+    const messages = await chat.locator('.msg').count();
+    await input().fill('A half-written question about GenServer timeouts');
+    const gone = ui.page.waitForEvent('framedetached', { predicate: (f) => f === chat });
+    await ui.runCommand('View: Toggle Primary Side Bar Visibility');
+    await gone;
+    await ui.openChatView();
+    chat = await chatDocument(ui);
+    await chat.locator('.msg').nth(messages - 1).waitFor();
+    assert.deepEqual({ draft: await input().inputValue(), messages: await chat.locator('.msg').count() }, { draft: 'A half-written question about GenServer timeouts', messages });
+    await input().fill('');
   });
 
   it('switches persona from the header, and back', async () => {
