@@ -6,7 +6,7 @@
 // Builds dist/ when missing; always compiles test/ui (tsc -p test/ui/tsconfig.json).
 // Prints a last line `ELIXIR_AGENT_RESULT passed=N failed=N pending=N`.
 import { spawnSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { hostPaths, hostVersion, repoRoot } from './lib/vscode-host-lib.mjs';
 
@@ -29,6 +29,25 @@ try {
 if (!existsSync(join(repoRoot, 'dist/extension.js')) && run('npm', ['run', 'build']) !== 0) fail('npm run build failed');
 if (run(join(repoRoot, 'node_modules/.bin/tsc'), ['-p', 'test/ui/tsconfig.json']) !== 0) fail('test/ui does not compile');
 
+// The compiled tests whose source still exists (tsc never deletes stale outputs).
+const outDir = join(repoRoot, 'out/test/ui');
+const files = readdirSync(outDir, { recursive: true })
+  .filter((f) => f.endsWith('.test.js'))
+  .filter((f) => {
+    const live = existsSync(join(repoRoot, 'test/ui', f.replace(/\.js$/, '.ts')));
+    if (!live) console.log(`skipping out/test/ui/${f}: its source no longer exists`);
+    return live;
+  })
+  .sort()
+  .map((f) => join(outDir, f));
+if (files.length === 0) fail('no UI tests found in test/ui');
+
+const config = JSON.parse(readFileSync(join(repoRoot, '.mocharc.ui.json'), 'utf8'));
 console.log(`ui: ${hostVersion().text}`);
-const code = run(join(repoRoot, 'node_modules/.bin/mocha'), ['--config', '.mocharc.ui.json', '--reporter', join(repoRoot, 'scripts/mocha-summary-reporter.js'), ...process.argv.slice(2)]);
+const code = run(join(repoRoot, 'node_modules/.bin/mocha'), [
+  '--timeout', String(config.timeout ?? 180000),
+  '--reporter', join(repoRoot, 'scripts/mocha-summary-reporter.js'),
+  ...process.argv.slice(2),
+  ...files,
+]);
 process.exit(code);

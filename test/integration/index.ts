@@ -23,16 +23,25 @@ export interface SuiteResult {
   failures: Array<{ title: string; error: string }>;
 }
 
+/** Where the TypeScript source of a compiled file under out/test/integration is. */
+function sourceOf(root: string, compiled: string): string {
+  return path.resolve(root, '../../../test/integration', path.relative(root, compiled)).replace(/\.js$/, '.ts');
+}
+
 function testFiles(root: string, spec: string): string[] {
   const target = path.resolve(root, spec.replace(/\.ts$/, '.js'));
   if (!fs.existsSync(target)) {
     throw new Error(`no compiled tests at ${target} (did \`npm run compile-tests\` run? is the suite's "tests" path right?)`);
   }
   if (fs.statSync(target).isFile()) return [target];
-  return (fs.readdirSync(target, { recursive: true }) as string[])
+  const files = (fs.readdirSync(target, { recursive: true }) as string[])
     .filter((f) => f.endsWith('.test.js'))
     .sort()
     .map((f) => path.join(target, f));
+  // tsc never deletes outputs: skip compiled tests whose source was removed or renamed.
+  const stale = files.filter((f) => !fs.existsSync(sourceOf(root, f)));
+  for (const f of stale) console.log(`skipping ${path.relative(root, f)}: its source ${sourceOf(root, f)} no longer exists`);
+  return files.filter((f) => !stale.includes(f));
 }
 
 function writeResult(result: SuiteResult): void {
