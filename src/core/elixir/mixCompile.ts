@@ -15,6 +15,7 @@ import * as path from 'node:path';
 import { parseCompilerOutput, type CompilerDiagnostic } from './compilerOutput';
 import { isInside, type MixProject } from './project';
 import { runProcess } from './process';
+import { childEnv } from '../util/childEnv';
 
 export const BUILD_DIR_NAME = 'elixir_agent';
 
@@ -67,7 +68,7 @@ export async function runMixCompile(options: MixCompileOptions): Promise<MixComp
   const mix = options.mixCommand?.trim() || 'mix';
   const buildPath = options.buildPath ?? defaultBuildPath(project.root);
   const args = ['compile', '--all-warnings', ...(options.extraArgs ?? [])];
-  const env: NodeJS.ProcessEnv = { ...process.env, ...options.env, MIX_BUILD_PATH: buildPath };
+  const env: NodeJS.ProcessEnv = childEnv(options.env, { MIX_BUILD_PATH: buildPath });
   // stdin is closed at once, so a prompt ("Shall I install Hex?") takes its default and mix goes on.
   const result = await runProcess(mix, args, {
     cwd: project.root,

@@ -4,6 +4,7 @@
  * POSIX the child leads its own process group and the group is signalled.
  */
 import { spawn } from 'node:child_process';
+import { childEnv } from '../util/childEnv';
 
 export interface RunOptions {
   cwd: string;
@@ -88,7 +89,7 @@ export function runProcess(command: string, args: readonly string[], options: Ru
     }
     const child = spawn(command, args, {
       cwd: options.cwd,
-      env: options.env ?? process.env,
+      env: options.env ?? childEnv(),
       detached: process.platform !== 'win32',
       windowsHide: true,
       stdio: ['pipe', 'pipe', 'pipe'],

@@ -16,6 +16,7 @@ import { defaultBuildPath } from '../elixir/mixCompile';
 import { detectProjects, isInside } from '../elixir/project';
 import { runProcess, CommandNotFoundError } from '../elixir/process';
 import { errorResult, type ApprovalRequest, type Tool, type ToolContext, type ToolResult } from '../tools/types';
+import { childEnv } from '../util/childEnv';
 
 export const EXECUTE_CODE = 'mcp__ide__executeCode';
 export const DEFAULT_EXECUTE_TIMEOUT_MS = 120_000;
@@ -106,7 +107,7 @@ export function executeCodeTool(options: ExecuteCodeOptions = {}): Tool<ExecuteC
       const marker = `--elixir-agent-result-${randomBytes(6).toString('hex')}--`;
       const command = root ? options.mixCommand?.()?.trim() || 'mix' : options.elixirCommand?.()?.trim() || 'elixir';
       const args = root ? ['run', '-e', wrapper(marker)] : ['-e', wrapper(marker)];
-      const env: NodeJS.ProcessEnv = root ? { ...process.env, MIX_BUILD_PATH: defaultBuildPath(root) } : { ...process.env };
+      const env: NodeJS.ProcessEnv = root ? childEnv({ MIX_BUILD_PATH: defaultBuildPath(root) }) : childEnv();
       const started = Date.now();
       let run;
       try {

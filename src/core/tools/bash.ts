@@ -12,6 +12,7 @@ import { defineTool, optInt, optStr, str } from './define';
 import { TOOL_NAMES } from './names';
 import { killTree } from './processTree';
 import { ToolError, type ToolResult } from './types';
+import { childEnv } from '../util/childEnv';
 
 export const DEFAULT_TIMEOUT_MS = 120_000;
 export const MAX_TIMEOUT_MS = 600_000;
@@ -81,8 +82,7 @@ export function runCommand(command: string, options: { cwd: string; timeoutMs: n
       stdio: ['ignore', 'pipe', 'pipe'],
       windowsHide: true,
       env: {
-        ...process.env,
-        ...options.env,
+        ...childEnv(options.env),
         GIT_PAGER: 'cat',
         PAGER: 'cat',
         GIT_TERMINAL_PROMPT: '0',

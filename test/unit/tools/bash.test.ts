@@ -63,6 +63,20 @@ describe('Bash', function () {
     );
   });
 
+  it("never hands the extension's API key to the commands it runs", async () => {
+    const saved = process.env.ANTHROPIC_API_KEY;
+    process.env.ANTHROPIC_API_KEY = 'sk-ant-test-secret';
+    try {
+      assert.deepEqual(await call('Bash', { command: 'echo "key=${ANTHROPIC_API_KEY:-unset} home=${HOME:+set}"' }, ws.ctx), {
+        ok: true,
+        text: 'key=unset home=set',
+      });
+    } finally {
+      if (saved === undefined) delete process.env.ANTHROPIC_API_KEY;
+      else process.env.ANTHROPIC_API_KEY = saved;
+    }
+  });
+
   it('streams live output, caps what it returns in the middle, and reports the exit code for the card', async () => {
     const w = watching(ws.ctx, /line 5000/);
     const r = await run('Bash', { command: 'for i in $(seq 1 5000); do echo "line $i ........................"; done' }, w.ctx);
