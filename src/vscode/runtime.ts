@@ -74,7 +74,10 @@ export async function createRuntime(context: vscode.ExtensionContext, log: vscod
   // --- features register here (one line each) ---
   (await import('./agents/index.js')).registerAgents(rt);
   rt.services.mcp = registerMcp(rt);
-  rt.services.ideServer = registerIdeServer(rt, { isTidewaveConnected: () => !!rt.services.mcp?.states().some((s) => s.tidewave && s.state === 'connected') });
+  rt.services.ideServer = registerIdeServer(rt, {
+    isTidewaveConnected: () => !!rt.services.mcp?.states().some((s) => s.tidewave && s.state === 'connected'),
+    diagnostics: () => rt.services.diagnostics,
+  });
   rt.services.tools = (await import('./tools/index.js')).registerTools(rt);
   (await import('./elixir/index.js')).registerElixir(rt);
   (await import('./chat/view.js')).registerChatView(rt, () => rt.services.chatBackend);
