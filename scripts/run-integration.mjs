@@ -6,7 +6,9 @@
 //     "tests": "agents",                     optional: folder or .test.ts file under test/integration
 //                                            (default: the suite's name)
 //     "env": { "ELIXIR_AGENT_X": "1" },      optional: environment of VS Code and the tests
-//     "settings": { "elixirAgent.model": "haiku" } }  optional: user settings for the run
+//     "settings": { "elixirAgent.model": "haiku" },  optional: user settings for the run
+//     "copyWorkspace": true }                optional: open a temporary copy of the workspace
+//                                            (same folder name), so tests may edit files freely
 // Restricted Mode: "env": { "ELIXIR_AGENT_WORKSPACE_TRUST": "restricted" } (test host only;
 // runTests always passes --disable-workspace-trust to a desktop VS Code).
 //
@@ -19,7 +21,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { runTests } from '@vscode/test-electron';
-import { repoRoot, writeUserSettings } from './lib/vscode-host-lib.mjs';
+import { copyWorkspace, repoRoot, writeUserSettings } from './lib/vscode-host-lib.mjs';
 
 const suitesFile = join(repoRoot, 'test/integration/suites.json');
 
@@ -49,8 +51,10 @@ function ensureBuilt() {
 }
 
 async function runSuite(suite, vscodeExecutablePath) {
-  const workspace = resolve(repoRoot, suite.workspace);
-  if (!existsSync(workspace)) throw new Error(`suite ${suite.name}: workspace ${workspace} does not exist`);
+  const fixture = resolve(repoRoot, suite.workspace);
+  if (!existsSync(fixture)) throw new Error(`suite ${suite.name}: workspace ${fixture} does not exist`);
+  const copy = suite.copyWorkspace ? copyWorkspace(fixture) : undefined;
+  const workspace = copy?.path ?? fixture;
   const temp = mkdtempSync(join(tmpdir(), `elixir-agent-${suite.name}-`));
   const resultFile = join(temp, 'result.json');
   const userDataDir = join(temp, 'user-data');
@@ -88,6 +92,7 @@ async function runSuite(suite, vscodeExecutablePath) {
     result.failures.push({ title: `suite ${suite.name}: VS Code exited with ${exitCode} although every test passed`, error: '' });
   }
   rmSync(temp, { recursive: true, force: true });
+  copy?.cleanup();
   return { ...result, seconds };
 }
 

@@ -28,10 +28,10 @@
 //   ELIXIR_AGENT_HOST_HEADED=1     show the browser window (needs a display)
 //   CHROMIUM_PATH                  the browser (default: `chromium` on PATH)
 import { spawn, execFileSync } from 'node:child_process';
-import { existsSync, mkdtempSync, mkdirSync, readFileSync, writeFileSync, rmSync, createWriteStream } from 'node:fs';
+import { cpSync, existsSync, mkdtempSync, mkdirSync, readFileSync, writeFileSync, rmSync, createWriteStream, statSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
+import { basename, dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 export const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
@@ -103,6 +103,26 @@ export function chromiumPath() {
     }
   }
   throw new Error('Chromium is not installed. On Debian: apt-get install -y chromium');
+}
+
+/**
+ * Copies a workspace (a folder, or a .code-workspace file with the folder it
+ * sits in) into a temp dir under the same name, so a test can edit files
+ * without touching the fixture. Build outputs (_build, deps, node_modules) are
+ * left out. Returns the copy's path (same kind as the input) and a cleanup.
+ */
+export function copyWorkspace(workspace) {
+  const abs = resolve(workspace);
+  const isFile = statSync(abs).isFile();
+  const folder = isFile ? dirname(abs) : abs;
+  const temp = mkdtempSync(join(tmpdir(), 'elixir-agent-ws-'));
+  const copy = join(temp, basename(folder));
+  const skip = new Set(['_build', 'deps', 'node_modules', '.elixir_ls']);
+  cpSync(folder, copy, { recursive: true, filter: (src) => !skip.has(basename(src)) });
+  return {
+    path: isFile ? join(copy, basename(abs)) : copy,
+    cleanup: () => rmSync(temp, { recursive: true, force: true }),
+  };
 }
 
 export async function freePort() {

@@ -35,6 +35,8 @@ export type ThemeKind = keyof typeof THEMES;
 export interface LaunchOptions {
   /** Folder or .code-workspace, absolute or relative to the repo. Default: test/fixtures/sample_app. */
   workspace?: string;
+  /** Open a temporary copy of the workspace (same folder name), so edits never touch the fixture. Default true. */
+  copyWorkspace?: boolean;
   /** User settings for this run (merged over the host's defaults). */
   settings?: Record<string, unknown>;
   /** Open the workspace in Restricted Mode (workspace trust on, not trusted). */
@@ -52,6 +54,7 @@ interface HostServer {
   output(): string;
 }
 interface HostLib {
+  copyWorkspace(workspace: string): { path: string; cleanup(): void };
   startServer(o: { settings?: Record<string, unknown>; restricted?: boolean; env?: NodeJS.ProcessEnv }): Promise<HostServer>;
   openWorkbench(url: string, o: { onLog?: (type: string, args: unknown[]) => void; viewport?: { width: number; height: number } }): Promise<{ browser: Browser; page: Page }>;
   hostVersion(): { version: string; text: string };
@@ -71,29 +74,35 @@ export class VsCodeUi {
     private readonly server: HostServer,
     /** e.g. "VS Code 1.139.1 (commit ..., server of code-server 4.139.1)" */
     readonly version: string,
+    /** The workspace VS Code opened: the temporary copy unless launched with copyWorkspace: false. */
+    readonly workspace: string,
+    private readonly cleanup: () => void,
   ) {}
 
   static async launch(opts: LaunchOptions = {}): Promise<VsCodeUi> {
     const lib = await loadHostLib();
     const env = { ...process.env, ...(opts.env ?? {}), ELIXIR_AGENT_HOST_PASS_ENV: Object.keys(opts.env ?? {}).join(',') };
+    const fixture = path.resolve(REPO_ROOT, opts.workspace ?? 'test/fixtures/sample_app');
+    const copy = opts.copyWorkspace === false ? undefined : lib.copyWorkspace(fixture);
+    const workspace = copy?.path ?? fixture;
     const server = await lib.startServer({ settings: opts.settings, restricted: opts.restricted, env });
     const logs: string[] = [];
     let browser: Browser | undefined;
     try {
-      const workspace = path.resolve(REPO_ROOT, opts.workspace ?? 'test/fixtures/sample_app');
       const url = server.url({ workspace, extensionDevelopmentPaths: [REPO_ROOT] });
       const opened = await lib.openWorkbench(url, {
         viewport: opts.viewport,
         onLog: (type, args) => logs.push(`${type}: ${format(...args)}`),
       });
       browser = opened.browser;
-      const ui = new VsCodeUi(logs, opened.page, opened.browser, server, lib.hostVersion().text);
+      const ui = new VsCodeUi(logs, opened.page, opened.browser, server, lib.hostVersion().text, workspace, () => copy?.cleanup());
       opened.page.on('console', (m) => logs.push(`page ${m.type()}: ${m.text()}`));
       await ui.waitForWorkbench();
       return ui;
     } catch (err) {
       await browser?.close().catch(() => undefined);
       await server.stop();
+      copy?.cleanup();
       throw err;
     }
   }
@@ -261,6 +270,7 @@ export class VsCodeUi {
   async close(): Promise<void> {
     await this.browser.close().catch(() => undefined);
     await this.server.stop();
+    this.cleanup();
   }
 }
 
