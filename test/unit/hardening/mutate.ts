@@ -108,4 +108,4 @@ export function tokenSoup(tokens: readonly string[], maxLines = 40): fc.Arbitrar
 }
 
 /** Runs per property: bounded so that the whole hardening folder stays well under 20 s. */
-export const RUNS = Number(process.env.ELIXIR_AGENT_FUZZ_RUNS || 400);
+export const RUNS = Number(process.env.ELIXIR_AGENT_FUZZ_RUNS || 1000);
