@@ -37,13 +37,20 @@ async function chatDocument(ui: VsCodeUi): Promise<Frame> {
 async function hostFrame(ui: VsCodeUi, host: 'view' | 'panel', timeoutMs = 30_000): Promise<Frame> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
+    const loading: Frame[] = [];
     for (const f of ui.page.frames()) {
       if (!f.url().includes('webview/browser/pre') || f.childFrames().some((c) => c.url().includes('webview/browser/pre'))) continue;
       const kind = await f.evaluate(() => document.body?.dataset.host).catch(() => undefined);
       if (kind === host) return f;
+      if (kind === undefined) loading.push(f);
     }
-    if (Date.now() > deadline) throw new Error(`no ${host} webview after ${timeoutMs} ms`);
-    await ui.page.waitForEvent('framenavigated', { timeout: Math.max(1, deadline - Date.now()) }).catch(() => undefined);
+    const left = deadline - Date.now();
+    if (left <= 0) throw new Error(`no ${host} webview after ${timeoutMs} ms`);
+    // Wait for a new frame, or for a loading one to show its content.
+    await Promise.race([
+      ui.page.waitForEvent('frameattached', { timeout: left }),
+      ...loading.map((f) => f.waitForFunction(() => document.body?.dataset.host !== undefined, null, { timeout: left })),
+    ]).catch(() => undefined);
   }
 }
 
@@ -114,6 +121,28 @@ describe('chat in the real VS Code (sample_app, scripted model)', function () {
     await ui.page.locator('.tabs-container .tab', { hasText: 'accounts.ex' }).waitFor();
   });
 
+  it('inserts a code block at the cursor of the editor, and opens only files inside the workspace', async () => {
+    // accounts.ex was opened by the file link; focus is in the chat, the editor stays the target.
+    await lastAnswer().locator('.code-block button[aria-label="Insert code at cursor"]').click();
+    // (The workspace is a temporary copy of the fixture: the edit does not outlive the run.)
+    await ui.page.locator('.editor-instance .view-lines', { hasText: 'preload(:organization)' }).waitFor();
+    model.enqueue(turn.text('See [the password file](/etc/passwd) and [hosts](../../../../../etc/hosts).'));
+    await send('Show me system files');
+    await lastAnswer().locator('a.file-link').nth(1).waitFor({ timeout: 60_000 });
+    await idle();
+    await lastAnswer().locator('a.file-link').nth(0).click();
+    await lastAnswer().locator('a.file-link').nth(1).click();
+    // Refused with a warning each (read in the notification center: toasts may be held back in this host).
+    await ui.runCommand('Notifications: Show Notifications');
+    const refused = ui.page.locator('.notifications-center .notification-list-item', { hasText: 'is not a file in this workspace' });
+    await refused.nth(1).waitFor();
+    assert.deepEqual(
+      { refused: (await refused.allTextContents()).map((t) => /\/etc\/passwd|etc\/hosts/.exec(t)?.[0]).sort(), tabs: await ui.page.locator('.tabs-container .tab').allTextContents() },
+      { refused: ['/etc/passwd', 'etc/hosts'], tabs: ['accounts.ex'] },
+    );
+    await ui.runCommand('Notifications: Clear All Notifications');
+  });
+
   it('asks for approval on a tool card and runs the tool once allowed', async () => {
     model.enqueue(turn.toolUse('Bash', { command: 'echo approved-by-ui', description: 'Say hello' }, { text: 'Let me check.' }), turn.text('The command printed approved-by-ui.'));
     await send('Run a harmless command');
@@ -136,11 +165,13 @@ describe('chat in the real VS Code (sample_app, scripted model)', function () {
   it('stops a streaming answer and marks it stopped', async () => {
     model.enqueue(turn.slow('Counting slowly: ' + Array.from({ length: 400 }, (_, i) => i).join(' '), 40, 3));
     await send('Count for me');
-    await chat.locator('.msg-assistant.streaming .md').waitFor({ timeout: 60_000 });
+    await chat.locator('.msg-assistant.streaming .md', { hasText: 'Counting slowly' }).waitFor({ timeout: 60_000 });
     await chat.locator('.stop-button').click();
     await lastAnswer().locator('.msg-stopped').waitFor({ timeout: 30_000 });
     await idle();
-    assert.match((await lastAnswer().textContent()) ?? '', /Counting slowly/);
+    // The partial answer is kept, and it really was cut.
+    const kept = (await lastAnswer().locator('.md').textContent()) ?? '';
+    assert.deepEqual({ partial: kept.startsWith('Counting slowly'), cut: !kept.includes(' 399') }, { partial: true, cut: true });
     await ui.screenshot('chat-stopped-dark');
   });
 
