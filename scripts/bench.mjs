@@ -73,7 +73,7 @@ async function main() {
 
   let packageError;
   if (opts.build) {
-    if (opts.only.includes('bundle') || opts.only.includes('activation') || opts.only.includes('webview')) packageError = packageProduction(log);
+    if (opts.only.includes('bundle') || opts.only.includes('activation')) packageError = packageProduction(log);
     if (packageError) log(`bench: ${packageError}`);
     log('bench: npm run compile-tests');
     const r = spawnSync('npm', ['run', 'compile-tests'], { cwd: repoRoot, encoding: 'utf8' });
