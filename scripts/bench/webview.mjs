@@ -160,7 +160,11 @@ export async function benchWebview({ runs, log }) {
   const heap = figure({ id: 'webview.open.heap', group, label: '  JS heap with 2,000 messages open', unit: 'MB', target: { max: 50, source: 'budget' } });
   const heapDelta = figure({ id: 'webview.open.heapDelta', group, label: '  of which the conversation', unit: 'MB' });
   const all = [p95, maxFrame, fps, paint, heap, heapDelta];
-  if (!existsSync(join(repoRoot, 'dist/webview.js'))) return all.map((f) => notMeasured(f, 'dist/webview.js is missing'));
+  if (!existsSync(join(repoRoot, 'dist/webview.js'))) {
+    log('webview: dist/webview.js is missing: npm run build');
+    spawnSync('npm', ['run', 'build'], { cwd: repoRoot, encoding: 'utf8' });
+    if (!existsSync(join(repoRoot, 'dist/webview.js'))) return all.map((f) => notMeasured(f, 'dist/webview.js is missing and npm run build did not make it'));
+  }
   let harness;
   let fixtures;
   try {
