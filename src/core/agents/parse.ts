@@ -179,9 +179,9 @@ export function parseAgentFile(rawText: string, filePath: string, source: AgentS
     problems.push({
       filePath,
       line,
-      column: column ?? 0,
+      column: Math.max(0, column ?? 0),
       endLine: line,
-      endColumn: Math.max(lineText.replace(/\r$/, '').length, (column ?? 0) + 1),
+      endColumn: Math.max(lineText.replace(/\r$/, '').length, Math.max(0, column ?? 0) + 1),
       severity,
       message,
       code,

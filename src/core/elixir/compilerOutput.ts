@@ -239,8 +239,8 @@ export function parseCompilerOutput(output: string, options: ParseOptions): Comp
         code,
         message: `${found[1]}`,
         file: resolve(found[2], baseDir),
-        line: Number(found[3]),
-        column: Number(found[4]),
+        line: lineNumber(found[3]),
+        column: columnNumber(found[4]),
         nested: true,
         open: false,
         fallbackOnly: false,
@@ -253,8 +253,8 @@ export function parseCompilerOutput(output: string, options: ParseOptions): Comp
         code,
         message: loc[4] || code,
         file: resolve(loc[1], baseDir),
-        line: Number(loc[2]),
-        column: loc[3] ? Number(loc[3]) : undefined,
+        line: lineNumber(loc[2]),
+        column: columnNumber(loc[3]),
         nested: false,
         open: true,
         fallbackOnly: false,
@@ -320,7 +320,7 @@ export function parseCompilerOutput(output: string, options: ParseOptions): Comp
         block.snippet = true;
         const bar = line.indexOf('│');
         if (snip[2]) {
-          block.lastSnippetLine = Number(snip[2]);
+          block.lastSnippetLine = lineNumber(snip[2]);
         } else if (block.lastSnippetLine !== undefined) {
           const marks = /[~^]+/.exec(line.slice(bar + 1));
           if (marks && !block.spans.has(block.lastSnippetLine)) {
@@ -334,13 +334,13 @@ export function parseCompilerOutput(output: string, options: ParseOptions): Comp
       const arrow = ARROW_LOCATION.exec(line);
       if (arrow) {
         block.snippet = true;
-        block.locations.push({ path: arrow[1], line: arrow[2] ? Number(arrow[2]) : 0, column: arrow[3] ? Number(arrow[3]) : undefined });
+        block.locations.push({ path: arrow[1], line: lineNumber(arrow[2]), column: columnNumber(arrow[3]) });
         continue;
       }
       if (!block.snippet) {
         const old = OLD_LOCATION.exec(line);
         if (old) {
-          block.locations.push({ path: old[1], line: old[2] ? Number(old[2]) : 0, column: old[3] ? Number(old[3]) : undefined });
+          block.locations.push({ path: old[1], line: lineNumber(old[2]), column: columnNumber(old[3]) });
           continue;
         }
         if (/^Invalid call found at \d+ locations?:\s*$/.test(line)) continue;
@@ -382,7 +382,7 @@ export function parseCompilerOutput(output: string, options: ParseOptions): Comp
       const frame = FRAME.exec(line);
       if (frame) {
         if (frame[1] && frame[2] && exception.file && exception.line === 0 && resolve(frame[1], baseDir) === exception.file) {
-          exception.line = Number(frame[2]);
+          exception.line = lineNumber(frame[2]);
         }
         continue;
       }
@@ -413,9 +413,9 @@ export function parseCompilerOutput(output: string, options: ParseOptions): Comp
         file: resolve(erl[1], baseDir),
         severity: erl[4] ? 'warning' : 'error',
         message: clip(erl[5]),
-        line: Number(erl[2]),
+        line: lineNumber(erl[2]),
       };
-      if (erl[3]) d.column = Number(erl[3]);
+      if (erl[3]) d.column = columnNumber(erl[3]);
       results.push(d);
       lastEmitted = [d];
     }
@@ -474,4 +474,16 @@ export function diagnosticRange(d: CompilerDiagnostic, lineText?: (line0: number
     return { start: { line, character: end > start ? start : 0 }, end: { line, character: end > start ? end : text.length } };
   }
   return { start: { line, character: 0 }, end: { line, character: 0 } };
+}
+
+/** A line number from the text; 0 (unknown) when absent or too large to be real. */
+function lineNumber(digits: string | undefined): number {
+  const n = digits ? Number(digits) : 0;
+  return Number.isSafeInteger(n) ? n : 0;
+}
+
+/** A column from the text; undefined when absent or too large to be real. */
+function columnNumber(digits: string | undefined): number | undefined {
+  const n = digits ? Number(digits) : NaN;
+  return Number.isSafeInteger(n) ? n : undefined;
 }
