@@ -134,11 +134,21 @@ export class VsCodeUi {
 
   private async findInPalette(label: string) {
     const input = this.page.locator('.quick-input-widget input.input');
-    if (!(await input.isVisible())) {
-      await this.page.keyboard.press('F1');
-      await input.waitFor({ state: 'visible' });
+    // The workbench sometimes closes a just-opened palette (focus moving to a
+    // view or a notification while it starts up): reopen it and type again.
+    for (let attempt = 1; ; attempt++) {
+      try {
+        if (!(await input.isVisible())) {
+          await this.page.keyboard.press('F1');
+          await input.waitFor({ state: 'visible', timeout: 10_000 });
+        }
+        await input.fill(`>${label}`, { timeout: 10_000 });
+        break;
+      } catch (err) {
+        if (attempt >= 3) throw err;
+        await this.page.keyboard.press('Escape');
+      }
     }
-    await input.fill(`>${label}`);
     return this.pickRow(label);
   }
 
