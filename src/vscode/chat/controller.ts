@@ -5,7 +5,6 @@
  * key (SecretStorage) and the conversation history of this workspace.
  * Approvals asked by the loop are answered on the tool cards (`approve`).
  */
-import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { ToolOffer } from '../../core/agents';
 import { aliasFamily, FALLBACK_MODELS } from '../../core/agents/models';
@@ -138,25 +137,12 @@ export class ChatController implements ChatBackend, vscode.Disposable {
       case 'exportConversation':
         await this.exportConversation(msg.id);
         return;
-      case 'openFile':
-        return this.openFile(msg.path, msg.line);
-      case 'insertAtCursor': {
-        const editor = vscode.window.activeTextEditor;
-        if (!editor) {
-          void vscode.window.showInformationMessage('Elixir Agent: open a file to insert the code into.');
-          return;
-        }
-        await editor.edit((b) => editor.selections.forEach((s) => b.replace(s, msg.code)));
-        return;
-      }
-      case 'copy':
-        await vscode.env.clipboard.writeText(msg.text);
-        return;
       case 'mentionQuery':
         this.emit({ type: 'mentionResults', requestId: msg.requestId, items: await mentionSuggestions(msg.query) });
         return;
-      case 'command':
-        return this.runWebviewCommand(msg.command);
+      // openFile, insertAtCursor, copy and command are answered by the view (view.ts), never forwarded here.
+      default:
+        return;
     }
   }
 
@@ -485,49 +471,6 @@ export class ChatController implements ChatBackend, vscode.Disposable {
       this.project = { isElixir: projects.length > 0, summary: projectSummary(projects), section: projectPromptSection(projects) };
     } catch (err) {
       this.rt.log.warn(`chat: project detection failed: ${err instanceof Error ? err.message : String(err)}`);
-    }
-  }
-
-  private async openFile(file: string, line?: number): Promise<void> {
-    const roots = folders();
-    const abs = path.isAbsolute(file) ? file : roots.map((r) => path.join(r, file)).find(Boolean);
-    if (!abs) return;
-    const inside = roots.some((r) => {
-      const rel = path.relative(r, abs);
-      return !rel.startsWith('..') && !path.isAbsolute(rel);
-    });
-    if (!inside) {
-      void vscode.window.showWarningMessage(`Elixir Agent: ${file} is outside the workspace; not opened.`);
-      return;
-    }
-    try {
-      const pos = new vscode.Position(Math.max(0, (line ?? 1) - 1), 0);
-      await vscode.window.showTextDocument(vscode.Uri.file(abs), { selection: new vscode.Range(pos, pos), preview: true });
-    } catch {
-      void vscode.window.showWarningMessage(`Elixir Agent: cannot open ${file}.`);
-    }
-  }
-
-  private async runWebviewCommand(command: Extract<WebviewMessage, { type: 'command' }>['command']): Promise<void> {
-    switch (command) {
-      case 'setApiKey':
-        await vscode.commands.executeCommand(COMMANDS.setApiKey);
-        return;
-      case 'createAgent':
-        await vscode.commands.executeCommand(COMMANDS.createAgent);
-        return;
-      case 'openAgentFile':
-        await vscode.commands.executeCommand(COMMANDS.openAgentFile);
-        return;
-      case 'openSettings':
-        await vscode.commands.executeCommand('workbench.action.openSettings', `@ext:${this.rt.context.extension.id}`);
-        return;
-      case 'manageTrust':
-        await vscode.commands.executeCommand('workbench.trust.manage');
-        return;
-      case 'openInEditor':
-        await vscode.commands.executeCommand(COMMANDS.openChatInEditor);
-        return;
     }
   }
 }
