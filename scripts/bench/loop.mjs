@@ -14,7 +14,7 @@ import { figure, median, notMeasured } from './stats.mjs';
 
 const require = createRequire(import.meta.url);
 const API_KEY = 'sk-ant-bench-0123456789abcdef';
-const PERSONA = join(repoRoot, '../shared/personas/phoenix-elixir-expert.md');
+const PERSONA = join(repoRoot, 'test/fixtures/personas/phoenix-elixir-expert.md');
 
 function load() {
   const out = (p) => require(join(repoRoot, 'out', p));

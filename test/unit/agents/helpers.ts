@@ -5,8 +5,8 @@ import type { AgentFs, AgentFsEntry } from '../../../src/core/agents';
 /** The repository root (tests run from out/test/unit/agents). */
 export const repoRoot = path.resolve(__dirname, '../../../..');
 export const fixtures = (...p: string[]): string => path.join(repoRoot, 'test', 'fixtures', 'agents', ...p);
-/** The user's persona folder: ../shared relative to the repository root. */
-export const sharedPersonas = path.resolve(repoRoot, '..', 'shared', 'personas');
+/** The user's persona (a copy inside the project: nothing here reads outside the repository). */
+export const sharedPersonas = path.join(repoRoot, 'test', 'fixtures', 'personas');
 
 /** An in-memory AgentFs: absolute path → file text; folders are implied by paths. */
 export function memoryFs(files: Record<string, string>): AgentFs & { reads: string[] } {

@@ -1,7 +1,7 @@
 /**
  * Fuzzing the agent-file parser (src/core/agents parseAgentFile) with random
  * files, token soups and mutations of real files: the user's persona
- * (../shared/personas/phoenix-elixir-expert.md), the bundled persona and the
+ * (test/fixtures/personas/phoenix-elixir-expert.md), the bundled persona and the
  * broken-file fixtures. It never throws, never runs code from the file,
  * never pollutes prototypes; a file it refuses gets an error, and every
  * problem points at a line of the file with a message a person can read.
@@ -13,7 +13,7 @@ import { AGENT_COLORS } from '../../../src/core/agents/types';
 import { mutated, RUNS, seed, seedsIn, tokenSoup } from './mutate';
 
 const FILE = '/work/app/.claude/agents/fuzzed.md';
-const PERSONA = seed('../shared/personas/phoenix-elixir-expert.md');
+const PERSONA = seed('test/fixtures/personas/phoenix-elixir-expert.md');
 const SEEDS = [PERSONA, seed('media/agents/elixir-expert.md'), ...seedsIn('test/fixtures/agents', '.md')];
 
 /** Lines and fragments agent files have, and ones attackers and accidents add. */
