@@ -323,6 +323,7 @@ export class ScriptedModelServer extends EventEmitter {
     res.flushHeaders();
     let closed = false;
     res.once('close', () => (closed = true));
+    if (turn.firstEventDelayMs) await sleep(turn.firstEventDelayMs);
     const fault = turn.fault;
     for (let i = 0; i < events.length && !closed; i++) {
       if (fault && i === fault.afterEvents) return this.playFault(res, fault);
