@@ -24,15 +24,18 @@ import {
   type ResolvedModel,
   type ToolStatus,
 } from '../core/agents';
+import { ApiKeyError, KEY_USAGE, resolveApiKey, takeKeyOptions, type KeyOptions } from './apiKey';
+import { inert, jsonText } from './terminal';
 
 const USAGE = [
-  'usage: elixir-agent agents check [DIR] [--json] [--no-user]',
+  'usage: elixir-agent agents check [DIR] [--json] [--no-user] [--api-key-fd N | --api-key-file PATH]',
   '',
   '  DIR        a project (its .claude/agents/ is read), a folder of agent files, or one agent file (default: .)',
   '  --json     print the result as JSON',
   '  --no-user  ignore ~/.claude/agents/ (reproducible CI runs)',
+  ...KEY_USAGE,
   '',
-  'Model aliases resolve through the Models API when ANTHROPIC_API_KEY is set, else a built-in table.',
+  'Model aliases resolve through the Models API when a key is given (--api-key-fd, --api-key-file or ANTHROPIC_API_KEY), else a built-in table.',
   'Exit status: 0 when every agent file is valid, 1 when any has an error, 2 on bad usage.',
 ].join('\n');
 
@@ -53,16 +56,19 @@ interface CheckOptions {
   target: string;
   json: boolean;
   includeUser: boolean;
+  key: KeyOptions;
 }
 
 function parseArgs(args: string[]): CheckOptions | string {
-  const [sub, ...rest] = args;
+  const taken = takeKeyOptions(args);
+  if (typeof taken === 'string') return taken;
+  const [sub, ...rest] = taken.rest;
   if (sub !== 'check') return sub ? `unknown agents command '${sub}'` : 'missing agents command';
   const positional = rest.filter((a) => !a.startsWith('--'));
   const unknown = rest.filter((a) => a.startsWith('--') && a !== '--json' && a !== '--no-user');
   if (unknown.length > 0) return `unknown option ${unknown[0]}`;
   if (positional.length > 1) return 'give at most one DIR';
-  return { target: path.resolve(positional[0] ?? '.'), json: rest.includes('--json'), includeUser: !rest.includes('--no-user') };
+  return { target: path.resolve(positional[0] ?? '.'), json: rest.includes('--json'), includeUser: !rest.includes('--no-user'), key: taken.options };
 }
 
 /** Where to look for DIR: a project, a folder of agent files, or one file. */
@@ -114,8 +120,7 @@ function table(rows: string[][]): string[] {
   return rows.map((r) => r.map((c, i) => (i === r.length - 1 ? c : c.padEnd(widths[i]))).join('  '));
 }
 
-function modelResolver(): ModelResolver {
-  const apiKey = process.env.ANTHROPIC_API_KEY;
+function modelResolver(apiKey: string | undefined): ModelResolver {
   if (!apiKey) return new ModelResolver();
   return new ModelResolver({
     listModels: async () => {
@@ -132,16 +137,29 @@ export async function main(args: string[]): Promise<number> {
   }
   const options = parseArgs(args);
   if (typeof options === 'string') {
-    console.error(`elixir-agent agents: ${options}\n\n${USAGE}`);
+    console.error(`elixir-agent agents: ${inert(options)}\n\n${USAGE}`);
     return 2;
   }
   if (!existsSync(options.target)) {
-    console.error(`elixir-agent agents check: ${options.target} does not exist`);
+    console.error(inert(`elixir-agent agents check: ${options.target} does not exist`));
+    return 2;
+  }
+  let apiKey: string | undefined;
+  try {
+    // The project checked is the workspace a key file must stay out of (for one agent file: its project, else its folder).
+    const folder = statSync(options.target).isFile() ? path.dirname(options.target) : options.target;
+    const project = folder.endsWith(path.join('.claude', 'agents')) ? path.dirname(path.dirname(folder)) : folder;
+    const resolved = resolveApiKey(options.key, project);
+    apiKey = resolved.key;
+    for (const w of resolved.warnings) console.error(inert(`elixir-agent: warning: ${w}`));
+  } catch (err) {
+    if (!(err instanceof ApiKeyError)) throw err;
+    console.error(inert(`elixir-agent agents check: ${err.message}`));
     return 2;
   }
 
   const { catalog, describe } = await loadCatalog(options, nodeAgentFs);
-  const resolver = modelResolver();
+  const resolver = modelResolver(apiKey);
   const offer = cliToolOffer();
   const rows = await Promise.all(
     catalog.definitions.map(async (a: AgentDefinition) => ({ agent: a, model: await resolver.resolve(a.model), tools: resolveTools(a, offer) })),
@@ -151,7 +169,7 @@ export async function main(args: string[]): Promise<number> {
 
   if (options.json) {
     console.log(
-      JSON.stringify(
+      jsonText(
         {
           agents: rows.map(({ agent, model, tools }) => ({
             name: agent.name,
@@ -166,7 +184,6 @@ export async function main(args: string[]): Promise<number> {
           problems: catalog.problems,
           brokenFiles: [...brokenFiles],
         },
-        null,
         2,
       ),
     );
@@ -204,6 +221,6 @@ export async function main(args: string[]): Promise<number> {
     `${rows.length} agent${rows.length === 1 ? '' : 's'}, ${catalog.files.length} file${catalog.files.length === 1 ? '' : 's'}, ` +
       `${brokenFiles.size} broken, ${errors.length} error${errors.length === 1 ? '' : 's'}, ${warnings} warning${warnings === 1 ? '' : 's'}`,
   );
-  console.log(out.join('\n'));
+  console.log(inert(out.join('\n')));
   return brokenFiles.size > 0 ? 1 : 0;
 }

@@ -10,6 +10,7 @@ import * as path from 'node:path';
 import { detectInFolder } from '../core/elixir/project';
 import { getDiagnosticsTool, mixDiagnosticsProvider } from '../core/ide';
 import type { FileAccess, ReadTracker, ToolContext } from '../core/tools/types';
+import { inert, safeJson } from './terminal';
 
 const HELP = [
   'usage: elixir-agent diagnostics [DIR] [--mix PATH] [--max N]',
@@ -74,7 +75,7 @@ export async function main(args: string[]): Promise<number> {
   }
   const projects = await detectInFolder(root);
   if (projects.length === 0) {
-    console.error(`elixir-agent diagnostics: no mix project (mix.exs) in ${root}`);
+    console.error(inert(`elixir-agent diagnostics: no mix project (mix.exs) in ${root}`));
     return 2;
   }
 
@@ -83,7 +84,7 @@ export async function main(args: string[]): Promise<number> {
   process.once('SIGINT', onSignal);
   process.once('SIGTERM', onSignal);
   try {
-    for (const p of projects) console.error(`mix compile in ${p.root}`);
+    for (const p of projects) console.error(inert(`mix compile in ${p.root}`));
     const ctx: ToolContext = {
       workspaceFolders: [root],
       cwd: root,
@@ -95,12 +96,13 @@ export async function main(args: string[]): Promise<number> {
     const result = await getDiagnosticsTool({ max }).invoke({}, ctx);
     const [first, note] = result.content;
     if (result.isError || first?.type !== 'text') {
-      console.error(`elixir-agent diagnostics: ${first?.type === 'text' ? first.text : 'no result'}`);
+      console.error(inert(`elixir-agent diagnostics: ${first?.type === 'text' ? first.text : 'no result'}`));
       return 2;
     }
     if (controller.signal.aborted) return 130;
-    console.log(first.text);
-    if (note?.type === 'text') console.error(note.text);
+    // Compiler messages quote the project's code: JSON keeps them exact and inert.
+    console.log(safeJson(first.text));
+    if (note?.type === 'text') console.error(inert(note.text));
     const files = JSON.parse(first.text) as Array<{ diagnostics: Array<{ severity: string }> }>;
     return files.some((f) => f.diagnostics.some((d) => d.severity === 'Error')) ? 1 : 0;
   } finally {
@@ -110,6 +112,6 @@ export async function main(args: string[]): Promise<number> {
 }
 
 function usageError(message: string): number {
-  console.error(`elixir-agent diagnostics: ${message}\n\n${HELP}`);
+  console.error(`elixir-agent diagnostics: ${inert(message)}\n\n${HELP}`);
   return 2;
 }

@@ -4,6 +4,8 @@
  *   elixir-agent run [--agent NAME] [--cwd DIR] [--allow-tools A,B] [--json] "PROMPT"
  *   elixir-agent diagnostics [DIR]
  */
+import { inert } from './terminal';
+
 type Subcommand = (args: string[]) => Promise<number>;
 
 const subcommands: Record<string, () => Promise<Subcommand>> = {
@@ -32,7 +34,7 @@ async function main(argv: string[]): Promise<number> {
   }
   const load = subcommands[command];
   if (!load) {
-    console.error(`elixir-agent: unknown command '${command}'\n\n${usage()}`);
+    console.error(`elixir-agent: unknown command '${inert(command)}'\n\n${usage()}`);
     return 2;
   }
   const run = await load();
@@ -44,7 +46,7 @@ main(process.argv.slice(2)).then(
     process.exitCode = code;
   },
   (err: unknown) => {
-    console.error(`elixir-agent: ${err instanceof Error ? err.message : String(err)}`);
+    console.error(`elixir-agent: ${inert(err instanceof Error ? err.message : String(err))}`);
     process.exitCode = 1;
   },
 );

@@ -24,6 +24,8 @@ import { ripgrepOnPath } from '../core/tools/ripgrep';
 import type { ApprovalPolicy, Tool } from '../core/tools/types';
 import type { HostMessage, MessageView } from '../shared/protocol';
 import { bundledAgentsDir } from './agents';
+import { ApiKeyError, KEY_USAGE, resolveApiKey } from './apiKey';
+import { inert, InertStream, jsonLine } from './terminal';
 
 const USAGE = [
   'usage: elixir-agent run [options] "PROMPT"',
@@ -36,8 +38,11 @@ const USAGE = [
   '  --max-turns N       stop after N model turns (default: the agent\'s maxTurns, else 50)',
   '  --json              print JSON events, one per line, and a final {"type":"result"} line',
   '  --no-user           ignore ~/.claude/agents (reproducible CI runs)',
+  ...KEY_USAGE,
   '',
-  'Reads ANTHROPIC_API_KEY and ANTHROPIC_BASE_URL. Read-only tools (Read, Glob, Grep, LS, getDiagnostics) always run;',
+  'Reads the key from --api-key-fd or --api-key-file, else ANTHROPIC_API_KEY; and ANTHROPIC_BASE_URL.',
+  'ELIXIR_AGENT_HEADERS_TIMEOUT=SECONDS: how long each attempt waits for the API to start answering (default 60, at most 300).',
+  'Read-only tools (Read, Glob, Grep, LS, getDiagnostics) always run;',
   'any other tool is refused unless --allow-tools names it, and the model is told so.',
   'Exit status: 0 done, 1 API or run error (message on stderr), 2 bad usage, 130 interrupted.',
 ].join('\n');
@@ -51,6 +56,8 @@ interface RunOptions {
   maxTurns?: number;
   json: boolean;
   includeUser: boolean;
+  apiKeyFile?: string;
+  apiKeyFd?: string;
 }
 
 export function parseRunArgs(args: string[]): RunOptions | string {
@@ -74,6 +81,8 @@ export function parseRunArgs(args: string[]): RunOptions | string {
         opts.maxTurns = n;
       } else if (a === '--json') opts.json = true;
       else if (a === '--no-user') opts.includeUser = false;
+      else if (a === '--api-key-file') opts.apiKeyFile = value();
+      else if (a === '--api-key-fd') opts.apiKeyFd = value();
       else if (a === '--') {
         words.push(...args.slice(i + 1));
         break;
@@ -107,6 +116,14 @@ export function headlessPolicy(base: ApprovalPolicy, allow: readonly string[]): 
   };
 }
 
+/** ELIXIR_AGENT_HEADERS_TIMEOUT (seconds) in ms; undefined: the client's default. */
+export function headersTimeoutMs(value: string | undefined): number | undefined | string {
+  if (value === undefined || value.trim() === '') return undefined;
+  const secs = Number(value);
+  if (!Number.isFinite(secs) || secs <= 0 || secs > 300) return `ELIXIR_AGENT_HEADERS_TIMEOUT=${value}: give a number of seconds above 0 and at most 300`;
+  return Math.round(secs * 1000);
+}
+
 function textOf(v: MessageView | undefined): string {
   return (v?.blocks ?? []).filter((b) => b.kind === 'text').map((b) => (b as { text: string }).text).join('');
 }
@@ -118,13 +135,28 @@ export async function main(args: string[]): Promise<number> {
   }
   const parsed = parseRunArgs(args);
   if (typeof parsed === 'string') {
-    console.error(`elixir-agent run: ${parsed}\n\n${USAGE}`);
+    console.error(`elixir-agent run: ${inert(parsed)}\n\n${USAGE}`);
     return 2;
   }
   const o = parsed;
-  const apiKey = process.env.ANTHROPIC_API_KEY?.trim() || undefined;
+  // Everything printed for people is shown inert (no terminal control sequences from the model, tools or the repository).
+  const warn = (m: string) => process.stderr.write(`${inert(m)}\n`);
+  let apiKey: string | undefined;
+  try {
+    const resolved = resolveApiKey({ apiKeyFile: o.apiKeyFile, apiKeyFd: o.apiKeyFd }, o.cwd);
+    apiKey = resolved.key;
+    for (const w of resolved.warnings) warn(`elixir-agent: warning: ${w}`);
+  } catch (err) {
+    if (!(err instanceof ApiKeyError)) throw err;
+    warn(`elixir-agent run: ${err.message}`);
+    return 2;
+  }
+  const headersTimeout = headersTimeoutMs(process.env.ELIXIR_AGENT_HEADERS_TIMEOUT);
+  if (typeof headersTimeout === 'string') {
+    warn(`elixir-agent run: ${headersTimeout}`);
+    return 2;
+  }
   const baseURL = process.env.ANTHROPIC_BASE_URL?.trim() || undefined;
-  const warn = (m: string) => process.stderr.write(`${m}\n`);
   const quietLog = { debug: () => undefined, info: () => undefined, warn: (m: string) => process.env.ELIXIR_AGENT_DEBUG && warn(m), error: (m: string) => process.env.ELIXIR_AGENT_DEBUG && warn(m) };
 
   // The agent, as the extension finds it.
@@ -136,7 +168,7 @@ export async function main(args: string[]): Promise<number> {
   const wanted = o.agent ?? 'elixir-expert';
   const agent: AgentDefinition | undefined = catalog.agents.find((a) => a.name === wanted) ?? (o.agent ? undefined : catalog.agents[0]);
   if (o.agent && !agent) {
-    console.error(`elixir-agent run: no agent named '${o.agent}' in ${o.cwd}. Agents: ${catalog.agents.map((a) => a.name).join(', ') || 'none'}`);
+    warn(`elixir-agent run: no agent named '${o.agent}' in ${o.cwd}. Agents: ${catalog.agents.map((a) => a.name).join(', ') || 'none'}`);
     return 2;
   }
 
@@ -194,17 +226,19 @@ export async function main(args: string[]): Promise<number> {
 
   const policy = headlessPolicy(createApprovalPolicy({ trusted: true, permissionMode: agent?.permissionMode, workspaceFolders: [o.cwd], cwd: o.cwd }), o.allow);
   let lastMessage: string | undefined;
+  const text = new InertStream((s) => process.stdout.write(s));
   const out = (m: HostMessage) => {
     if (o.json) {
-      process.stdout.write(`${JSON.stringify(m)}\n`);
+      process.stdout.write(jsonLine(m));
       return;
     }
     if (m.type === 'messageAdded' && m.message.role === 'assistant') {
+      text.flush();
       if (lastMessage) process.stdout.write('\n');
       lastMessage = m.message.id;
     } else if (m.type === 'textDelta') {
       const block = session.conversation.messages.find((x) => x.view.id === m.messageId)?.view.blocks[m.blockIndex];
-      if (block?.kind === 'text') process.stdout.write(m.text);
+      if (block?.kind === 'text') text.push(m.text);
     } else if (m.type === 'toolUpdated') {
       const c = m.call;
       if (c.status === 'running') warn(`⏺ ${c.name}${c.summary ? ` ${c.summary}` : ''}`);
@@ -215,7 +249,7 @@ export async function main(args: string[]): Promise<number> {
   };
 
   const session = new ChatSession({
-    client: () => new ModelClient({ apiKey, baseURL, logger: quietLog }),
+    client: () => new ModelClient({ apiKey, baseURL, logger: quietLog, headersTimeoutMs: headersTimeout }),
     setup: async () => setup,
     policy,
     approve: async () => ({ decision: 'deny', reason: 'nobody can approve tool calls in a headless run' }),
@@ -241,12 +275,13 @@ export async function main(args: string[]): Promise<number> {
     await mcp?.dispose().catch(() => undefined);
   }
 
+  text.flush();
   const last = session.views().at(-1);
   const status = last?.role === 'assistant' ? last.status : 'error';
   if (!o.json && lastMessage && textOf(last) && !textOf(last).endsWith('\n')) process.stdout.write('\n');
   if (o.json) {
     process.stdout.write(
-      `${JSON.stringify({ type: 'result', status, text: textOf(last), error: last?.error, model, agent: agent?.name, usage: session.conversation.totals, turns: session.views().filter((v) => v.role === 'assistant').length })}\n`,
+      jsonLine({ type: 'result', status, text: textOf(last), error: last?.error, model, agent: agent?.name, usage: session.conversation.totals, turns: session.views().filter((v) => v.role === 'assistant').length }),
     );
   }
   if (interrupted) {
@@ -256,7 +291,7 @@ export async function main(args: string[]): Promise<number> {
   if (last?.error) {
     const line = `${last.error.title}: ${last.error.detail}`;
     if (status === 'error') {
-      console.error(`elixir-agent: ${line}`);
+      warn(`elixir-agent: ${line}`);
       return 1;
     }
     warn(`elixir-agent: ${line}`);

@@ -6,7 +6,7 @@
  * signature_delta), message_delta with stop_reason and usage, message_stop;
  * a `request-id` header; errors with the API's status codes, JSON bodies and
  * `retry-after`. It validates requests as the API does (auth, version header,
- * tool_use/tool_result pairing, thinking signatures, at most 4 cache_control
+ * tool_use/tool_result pairing and unique tool_use ids, thinking signatures, at most 4 cache_control
  * breakpoints, context window), simulates prompt caching, plays a queue of
  * scripted turns (scriptedTurns.ts) with faults, and records every request.
  *
@@ -323,6 +323,7 @@ export class ScriptedModelServer extends EventEmitter {
     res.flushHeaders();
     let closed = false;
     res.once('close', () => (closed = true));
+    if (turn.firstEventDelayMs) await sleep(turn.firstEventDelayMs);
     const fault = turn.fault;
     for (let i = 0; i < events.length && !closed; i++) {
       if (fault && i === fault.afterEvents) return this.playFault(res, fault);
@@ -408,6 +409,17 @@ export class ScriptedModelServer extends EventEmitter {
       names.add(t.name);
     });
 
+    // tool_use ids are unique across the whole request ("messages.1.content.2: `tool_use` ids must be unique").
+    const toolUseIds = new Set<string>();
+    messages.forEach((m: { content: unknown }, i: number) => {
+      if (!Array.isArray(m.content)) return;
+      (m.content as Array<{ type: string; id?: string }>).forEach((b, j) => {
+        if (b.type !== 'tool_use') return;
+        if (toolUseIds.has(b.id as string)) throw new ApiFailure(400, `messages.${i}.content.${j}: \`tool_use\` ids must be unique`);
+        toolUseIds.add(b.id as string);
+      });
+    });
+
     let breakpoints = tools.filter((t) => t.cache_control).length;
     const system = typeof body.system === 'string' ? [] : (body.system ?? []);
     breakpoints += system.filter((b: { cache_control?: unknown }) => b.cache_control).length;
@@ -450,7 +462,12 @@ export class ScriptedModelServer extends EventEmitter {
     } else {
       const prev = messages[i - 1];
       const uses = new Set(blocks(prev).filter((b) => b.type === 'tool_use').map((b) => b.id));
+      const answered = new Set<string | undefined>();
       blocks(m).forEach((b, j) => {
+        if (b.type === 'tool_result' && answered.has(b.tool_use_id)) {
+          throw new ApiFailure(400, `messages.${i}.content.${j}: each \`tool_use\` must have a single result. Found multiple \`tool_result\` blocks with id: ${b.tool_use_id}`);
+        }
+        if (b.type === 'tool_result') answered.add(b.tool_use_id);
         if (b.type === 'tool_result' && !uses.has(b.tool_use_id)) {
           throw new ApiFailure(400, `messages.${i}.content.${j}: unexpected \`tool_use_id\` found in \`tool_result\` blocks: ${b.tool_use_id}. Each \`tool_result\` block must have a corresponding \`tool_use\` block in the previous message.`);
         }

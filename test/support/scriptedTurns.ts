@@ -46,6 +46,8 @@ export interface MessageTurn {
   chunkDelayMs?: number;
   /** Delay before the response headers (a slow or hanging server). */
   headersDelayMs?: number;
+  /** Delay between the response headers and the first event (a slow first token on a stream that has started). */
+  firstEventDelayMs?: number;
   fault?: StreamFault;
 }
 
@@ -72,7 +74,7 @@ export interface EchoTurn {
   chunkDelayMs?: number;
 }
 
-/** Never answers: the request hangs until the client gives up (timeout) or aborts. */
+/** Never sends the response headers: the request hangs until the client gives up (timeout) or aborts. */
 export interface HangTurn {
   kind: 'hang';
 }

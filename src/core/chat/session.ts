@@ -18,7 +18,7 @@ import type { ApprovalPolicy, FileAccess, Tool, ToolServices } from '../tools/ty
 import { promptBudget, shortenOldToolResults, TokenEstimator, withCacheBreakpoints } from './context';
 import { awaitsAnswer, newConversation, newMessageId, titleFrom, toApiMessages, type ConversationRecord, type StoredMessage } from './conversation';
 import { chooseCut, summarizeMessages, transcript } from './summarize';
-import { newToolCallView, runToolCalls, STOPPED_BEFORE_RUN, type Approver, type PendingCall } from './toolCalls';
+import { malformedResult, newToolCallView, runToolCalls, STOPPED_BEFORE_RUN, ToolUseIds, type Approver, type PendingCall } from './toolCalls';
 
 export interface LoopSettings {
   /** The resolved model id. */
@@ -63,12 +63,14 @@ export interface SessionDeps {
 export const CONTINUE_PROMPT = 'Continue from where you stopped.';
 const DEFAULT_MAX_TOOL_RESULT_CHARS = 60_000;
 
-type Partial_ = { api: ContentBlock | undefined; viewIndex?: number; text: string; json: string; done?: ContentBlock };
+/** `callId`: the tool_use id used for a tool call (the model's, unless it repeated one). */
+type Partial_ = { api: ContentBlock | undefined; viewIndex?: number; text: string; json: string; done?: ContentBlock; callId?: string };
 
 interface Live {
   stored: StoredMessage;
   blocks: Map<number, Partial_>;
   cards: Map<string, ToolCallView>;
+  ids?: ToolUseIds;
 }
 
 export class ChatSession {
@@ -272,6 +274,14 @@ export class ChatSession {
     this.estimator.calibrate({ system: params.system, tools: params.tools, messages: params.messages }, Number(m[1]));
   }
 
+  /** The tool_use ids taken in this conversation (earlier turns and this answer so far). */
+  private toolIds(live: Live): ToolUseIds {
+    live.ids ??= new ToolUseIds(
+      new Set(this.record.messages.filter((m) => m !== live.stored).flatMap((m) => m.content.flatMap((b) => (typeof b === 'object' && b.type === 'tool_use' ? [b.id] : [])))),
+    );
+    return live.ids;
+  }
+
   private startAssistant(model: string): Live {
     const stored: StoredMessage = { view: { id: newMessageId(), role: 'assistant', blocks: [], status: 'streaming', createdAt: Date.now() }, content: [], model };
     this.addMessage(stored);
@@ -301,8 +311,9 @@ export class ChatSession {
         else if (e.block.type === 'thinking') p.viewIndex = this.addBlock(live, { kind: 'thinking', text: '' });
         else if (e.block.type === 'redacted_thinking') p.viewIndex = this.addBlock(live, { kind: 'thinking', text: '(redacted thinking)' });
         else if (e.block.type === 'tool_use') {
-          const card = newToolCallView({ id: e.block.id, name: e.block.name, input: {} }, this.folders);
-          live.cards.set(e.block.id, card);
+          p.callId = this.toolIds(live).claim(e.block.id);
+          const card = newToolCallView({ id: p.callId, name: e.block.name, input: {} }, this.folders);
+          live.cards.set(p.callId, card);
           p.viewIndex = this.addBlock(live, { kind: 'tool', call: card });
         }
         return;
@@ -327,10 +338,10 @@ export class ChatSession {
         if (!p) return;
         p.done = e.block;
         if (e.block.type === 'tool_use') {
-          const card = live.cards.get(e.block.id);
+          const card = live.cards.get(p.callId ?? e.block.id);
           if (!card) return;
           const parsed = parseJson(p.json);
-          Object.assign(card, newToolCallView({ id: e.block.id, name: e.block.name, input: parsed.ok ? parsed.value : e.block.input }, this.folders));
+          Object.assign(card, newToolCallView({ id: card.id, name: e.block.name, input: parsed.ok ? parsed.value : e.block.input }, this.folders));
           this.emit({ type: 'toolUpdated', messageId: id, call: { ...card } });
         }
         return;
@@ -349,21 +360,28 @@ export class ChatSession {
         if (param) content.push(param);
         return;
       }
+      const id = live.blocks.get(index)?.callId ?? this.toolIds(live).claim(b.id);
       const json = live.blocks.get(index)?.json ?? '';
       const parsed = parseJson(json);
       if (!parsed.ok && message.stop_reason === 'max_tokens') {
-        this.setCard(live, b.id, { status: 'cancelled', isError: true, output: 'Not run: the answer reached max_tokens before this tool call was complete.' });
+        this.setCard(live, id, { status: 'cancelled', isError: true, output: 'Not run: the answer reached max_tokens before this tool call was complete.' });
         return;
       }
-      content.push({ type: 'tool_use', id: b.id, name: b.name, input: parsed.ok ? parsed.value : (b.input ?? {}) });
-      calls.push({ id: b.id, name: b.name, input: parsed.ok ? parsed.value : b.input, inputError: parsed.ok ? undefined : parsed.error });
-      if (!live.cards.has(b.id)) {
+      content.push({ type: 'tool_use', id, name: b.name, input: parsed.ok ? parsed.value : (b.input ?? {}) });
+      calls.push({ id, name: b.name, input: parsed.ok ? parsed.value : b.input, inputError: parsed.ok ? undefined : parsed.error });
+      if (!live.cards.has(id)) {
         // A block the stream did not announce (should not happen): show it anyway.
-        const card = newToolCallView({ id: b.id, name: b.name, input: b.input }, this.folders);
-        live.cards.set(b.id, card);
+        const card = newToolCallView({ id, name: b.name, input: b.input }, this.folders);
+        live.cards.set(id, card);
         this.addBlock(live, { kind: 'tool', call: card });
       }
     });
+    // Repeated tool_use ids: the calls cannot be told apart, so none runs; each gets its own error result.
+    const problem = this.toolIds(live).problem(message.content.flatMap((b) => (b.type === 'tool_use' ? [b.id] : [])));
+    if (problem && calls.length) {
+      for (const call of calls) call.rejected = malformedResult(problem);
+      this.notice(live, `The model sent a malformed response: ${problem}. None of its tool calls ran; the model was told so.`);
+    }
     stored.content = content;
     stored.stopReason = message.stop_reason;
     const u = message.usage;
@@ -401,19 +419,20 @@ export class ChatSession {
       if (p.done) {
         const param = toParam(p.done);
         if (p.done.type === 'tool_use') {
+          const id = p.callId ?? p.done.id;
           const parsed = parseJson(p.json);
           if (!parsed.ok) {
-            this.setCard(live, p.done.id, { status: 'cancelled', isError: true, output: STOPPED_BEFORE_RUN });
+            this.setCard(live, id, { status: 'cancelled', isError: true, output: STOPPED_BEFORE_RUN });
             continue;
           }
-          content.push({ type: 'tool_use', id: p.done.id, name: p.done.name, input: parsed.value });
-          results.push({ type: 'tool_result', tool_use_id: p.done.id, is_error: true, content: STOPPED_BEFORE_RUN });
-          this.setCard(live, p.done.id, { status: 'cancelled', isError: true, output: STOPPED_BEFORE_RUN });
+          content.push({ type: 'tool_use', id, name: p.done.name, input: parsed.value });
+          results.push({ type: 'tool_result', tool_use_id: id, is_error: true, content: STOPPED_BEFORE_RUN });
+          this.setCard(live, id, { status: 'cancelled', isError: true, output: STOPPED_BEFORE_RUN });
         } else if (param) content.push(param);
       } else if (p.api?.type === 'text' && p.text.trim()) {
         content.push({ type: 'text', text: p.text });
       } else if (p.api?.type === 'tool_use') {
-        this.setCard(live, p.api.id, { status: 'cancelled', isError: true, output: STOPPED_BEFORE_RUN });
+        this.setCard(live, p.callId ?? p.api.id, { status: 'cancelled', isError: true, output: STOPPED_BEFORE_RUN });
       }
     }
     stored.content = content;

@@ -17,6 +17,8 @@ export interface PendingCall {
   input: unknown;
   /** Set when the model's input was not valid JSON. */
   inputError?: string;
+  /** Set when the call must not run (a malformed response): the is_error result the model gets. */
+  rejected?: string;
 }
 
 /** What the user is asked on the tool card. */
@@ -55,22 +57,97 @@ export function conversationApprovalKey(tool: Tool, input: unknown): string {
   return tool.kind === 'execute' && typeof command === 'string' ? `${tool.name}:${command}` : tool.name;
 }
 
+/**
+ * The tool_use ids of a conversation. The API needs every id to be unique in a
+ * request, with exactly one tool_result each; a model that repeats an id (in one
+ * response, or from an earlier turn) gets its calls renamed (`id_2`, `id_3`...)
+ * so the next request stays valid, and the response is reported as malformed.
+ */
+export class ToolUseIds {
+  private readonly taken: Set<string>;
+
+  constructor(private readonly earlier: ReadonlySet<string>) {
+    this.taken = new Set(earlier);
+  }
+
+  /** The id to use for a call the model named `id`: itself when it is new, else a fresh one. */
+  claim(id: string): string {
+    let out = id;
+    for (let n = 2; this.taken.has(out); n++) out = `${id}_${n}`;
+    this.taken.add(out);
+    return out;
+  }
+
+  /** Why a response whose tool calls carry these ids (as the model sent them) is malformed, or undefined. */
+  problem(ids: string[]): string | undefined {
+    const counts = new Map<string, number>();
+    for (const id of ids) counts.set(id, (counts.get(id) ?? 0) + 1);
+    const problems: string[] = [];
+    for (const [id, n] of counts) {
+      if (n > 1) problems.push(`${n} tool calls used the same id (${id})`);
+      if (this.earlier.has(id)) problems.push(`a tool call reused the id of an earlier tool call (${id})`);
+    }
+    return problems.length ? problems.join('; ') : undefined;
+  }
+}
+
+/** The is_error result of every call of a malformed response. */
+export const malformedResult = (problem: string): string =>
+  `Not run: the response was malformed: ${problem}, so none of the tool calls in it ran. Call the tools again, each with a new, unique id.`;
+
+/**
+ * Per-call abort controllers that follow the answer's signal through ONE
+ * listener, however many calls run in parallel (a listener per call on the
+ * shared signal piles up: Node warns past 10).
+ */
+class CallSignals {
+  private readonly live = new Set<AbortController>();
+  private readonly onAbort = () => {
+    for (const c of this.live) c.abort();
+  };
+
+  constructor(private readonly signal: AbortSignal) {
+    signal.addEventListener('abort', this.onAbort, { once: true });
+  }
+
+  open(): AbortController {
+    const c = new AbortController();
+    if (this.signal.aborted) c.abort();
+    else this.live.add(c);
+    return c;
+  }
+
+  close(c: AbortController): void {
+    this.live.delete(c);
+  }
+
+  dispose(): void {
+    this.signal.removeEventListener('abort', this.onAbort);
+    this.live.clear();
+  }
+}
+
 export async function runToolCalls(calls: PendingCall[], views: Map<string, ToolCallView>, deps: ToolRunDeps, signal: AbortSignal): Promise<ToolResultBlockParam[]> {
   const results = new Map<string, ToolResultBlockParam>();
   const groups: PendingCall[][] = [];
+  const parallel = (c: PendingCall) => deps.tools.get(c.name)?.readOnly === true && !c.inputError && !c.rejected;
   for (const call of calls) {
-    const parallel = deps.tools.get(call.name)?.readOnly === true && !call.inputError;
     const last = groups.at(-1);
-    if (parallel && last && last.every((c) => deps.tools.get(c.name)?.readOnly === true && !c.inputError)) last.push(call);
+    if (parallel(call) && last && last.every(parallel)) last.push(call);
     else groups.push([call]);
   }
-  for (const group of groups) {
-    if (signal.aborted) {
-      for (const call of group) results.set(call.id, cancelled(call, views, deps, STOPPED_BEFORE_RUN));
-      continue;
+  const signals = new CallSignals(signal);
+  try {
+    for (const group of groups) {
+      if (signal.aborted) {
+        for (const call of group) results.set(call.id, cancelled(call, views, deps, STOPPED_BEFORE_RUN));
+        continue;
+      }
+      const done = await Promise.all(group.map((call) => runOne(call, views.get(call.id)!, deps, signals)));
+      group.forEach((call, i) => results.set(call.id, done[i]));
     }
-    const done = await Promise.all(group.map((call) => runOne(call, views.get(call.id)!, deps, signal)));
-    group.forEach((call, i) => results.set(call.id, done[i]));
+  } finally {
+    signals.dispose();
   }
   return calls.map((c) => results.get(c.id)!);
 }
@@ -82,7 +159,7 @@ function cancelled(call: PendingCall, views: Map<string, ToolCallView>, deps: To
   return { type: 'tool_result', tool_use_id: call.id, is_error: true, content: text };
 }
 
-async function runOne(call: PendingCall, view: ToolCallView, deps: ToolRunDeps, signal: AbortSignal): Promise<ToolResultBlockParam> {
+async function runOne(call: PendingCall, view: ToolCallView, deps: ToolRunDeps, signals: CallSignals): Promise<ToolResultBlockParam> {
   const set = (patch: Partial<ToolCallView>) => {
     Object.assign(view, patch);
     deps.update({ ...view });
@@ -92,6 +169,7 @@ async function runOne(call: PendingCall, view: ToolCallView, deps: ToolRunDeps, 
     return { type: 'tool_result', tool_use_id: call.id, is_error: true, content: text };
   };
 
+  if (call.rejected) return fail(call.rejected);
   const tool = deps.tools.get(call.name);
   if (!tool) {
     const names = [...deps.tools.keys()].join(', ') || 'none';
@@ -102,9 +180,7 @@ async function runOne(call: PendingCall, view: ToolCallView, deps: ToolRunDeps, 
   const missing = (tool.inputSchema.required ?? []).filter((k) => (call.input as Record<string, unknown>)[k] === undefined);
   if (missing.length) return fail(`Missing required parameter${missing.length > 1 ? 's' : ''}: ${missing.join(', ')}.`);
 
-  const controller = new AbortController();
-  const onAbort = () => controller.abort();
-  signal.addEventListener('abort', onAbort, { once: true });
+  const controller = signals.open();
   let output = '';
   let timer: NodeJS.Timeout | undefined;
   const onOutput = (chunk: string) => {
@@ -147,7 +223,7 @@ async function runOne(call: PendingCall, view: ToolCallView, deps: ToolRunDeps, 
     return fail(message);
   } finally {
     clearTimeout(timer);
-    signal.removeEventListener('abort', onAbort);
+    signals.close(controller);
   }
 }
 

@@ -6,7 +6,7 @@
  */
 import Anthropic from '@anthropic-ai/sdk';
 import type { ContentBlock, Message, MessageCreateParamsBase, MessageCountTokensParams } from '@anthropic-ai/sdk/resources/messages';
-import { classifyError, IncompleteStreamError, isTransient, ModelError, noApiKeyError, retryAfterMs, StreamIdleError } from './errors';
+import { classifyError, HeadersTimeoutError, IncompleteStreamError, isTransient, ModelError, noApiKeyError, retryAfterMs, StreamIdleError } from './errors';
 import { contextWindowFor } from './models';
 
 export interface ModelLogger {
@@ -23,8 +23,12 @@ export interface ModelClientOptions {
   baseURL?: string;
   /** Automatic retries of transient failures (429, 529, 5xx, connection errors) before anything was streamed. */
   maxRetries?: number;
-  /** Time to wait for the response headers, per attempt. */
-  timeoutMs?: number;
+  /**
+   * Time to wait for the response headers, per attempt (default 60 s, at most
+   * 300 s, Node's own limit). A stream that has started is governed by the
+   * idle timeout instead.
+   */
+  headersTimeoutMs?: number;
   /** Abort a stream that sends nothing (not even a ping) for this long. */
   idleTimeoutMs?: number;
   /** A retry-after longer than this is not waited for: the error is shown at once. */
@@ -57,7 +61,9 @@ export interface ModelInfoSummary {
   maxOutputTokens?: number;
 }
 
-const DEFAULTS = { maxRetries: 3, timeoutMs: 10 * 60_000, idleTimeoutMs: 3 * 60_000, maxRetryWaitMs: 60_000 };
+const DEFAULTS = { maxRetries: 3, headersTimeoutMs: 60_000, idleTimeoutMs: 3 * 60_000, maxRetryWaitMs: 60_000 };
+/** undici (Node's fetch) gives up on headers after 300 s by itself. */
+const MAX_HEADERS_TIMEOUT_MS = 300_000;
 
 const defaultSleep = (ms: number, signal: AbortSignal) =>
   new Promise<void>((resolve, reject) => {
@@ -81,7 +87,7 @@ export class ModelClient {
   constructor(private readonly options: ModelClientOptions) {
     this.opts = {
       maxRetries: options.maxRetries ?? DEFAULTS.maxRetries,
-      timeoutMs: options.timeoutMs ?? DEFAULTS.timeoutMs,
+      headersTimeoutMs: Math.min(options.headersTimeoutMs && options.headersTimeoutMs > 0 ? options.headersTimeoutMs : DEFAULTS.headersTimeoutMs, MAX_HEADERS_TIMEOUT_MS),
       idleTimeoutMs: options.idleTimeoutMs ?? DEFAULTS.idleTimeoutMs,
       maxRetryWaitMs: options.maxRetryWaitMs ?? DEFAULTS.maxRetryWaitMs,
     };
@@ -91,7 +97,7 @@ export class ModelClient {
           apiKey: options.apiKey,
           baseURL: options.baseURL || 'https://api.anthropic.com',
           maxRetries: 0,
-          timeout: this.opts.timeoutMs,
+          timeout: this.opts.headersTimeoutMs,
           logLevel: 'warn',
           logger: {
             debug: (m: string) => log?.debug(m),
@@ -109,6 +115,11 @@ export class ModelClient {
 
   get baseURL(): string | undefined {
     return this.options.baseURL || undefined;
+  }
+
+  /** How long an attempt waits for the response headers. */
+  get headersTimeoutMs(): number {
+    return this.opts.headersTimeoutMs;
   }
 
   /**
@@ -154,7 +165,15 @@ export class ModelClient {
     signal.addEventListener('abort', onAbort, { once: true });
     let idleTimer: NodeJS.Timeout | undefined;
     let idleFired = false;
+    // Until the headers arrive, our own limit (the SDK's timeout would report a
+    // generic timeout, and undici's own waits 300 s); after, the idle timeout.
+    let headersFired = false;
+    const headersTimer = setTimeout(() => {
+      headersFired = true;
+      controller.abort();
+    }, this.opts.headersTimeoutMs);
     const touch = () => {
+      clearTimeout(headersTimer);
       clearTimeout(idleTimer);
       idleTimer = setTimeout(() => {
         idleFired = true;
@@ -162,7 +181,7 @@ export class ModelClient {
       }, this.opts.idleTimeoutMs);
     };
     // Every chunk of the body (pings included) proves the stream is alive.
-    const client = sdk.withOptions({ fetch: watchedFetch(touch) });
+    const client = sdk.withOptions({ fetch: watchedFetch(touch), timeout: this.opts.headersTimeoutMs + 5_000 });
     let stopped = false;
     try {
       const stream = client.messages.stream(params as MessageCreateParamsBase, { signal: controller.signal });
@@ -189,9 +208,11 @@ export class ModelClient {
       if (!stopped || !message) throw new IncompleteStreamError();
       return { message, requestId: stream.request_id ?? undefined };
     } catch (err) {
+      if (headersFired && !signal.aborted) throw new HeadersTimeoutError(this.opts.headersTimeoutMs);
       if (idleFired && !signal.aborted) throw new StreamIdleError(this.opts.idleTimeoutMs);
       throw err;
     } finally {
+      clearTimeout(headersTimer);
       clearTimeout(idleTimer);
       signal.removeEventListener('abort', onAbort);
     }
@@ -252,7 +273,7 @@ export class ModelClient {
   }
 
   private ctx(model: string | undefined, attempts: number) {
-    return { model, baseURL: this.baseURL, attempts, timeoutMs: this.opts.timeoutMs, secrets: this.options.apiKey ? [this.options.apiKey] : [] };
+    return { model, baseURL: this.baseURL, attempts, timeoutMs: this.opts.headersTimeoutMs, secrets: this.options.apiKey ? [this.options.apiKey] : [] };
   }
 }
 
@@ -264,7 +285,7 @@ export function backoffMs(attempt: number): number {
 
 type FetchFn = (input: string | URL | Request, init?: RequestInit) => Promise<Response>;
 
-/** A fetch that calls `onActivity` when the headers arrive and on every body chunk (the SDK's timeout covers the wait for headers). */
+/** A fetch that calls `onActivity` when the headers arrive and on every body chunk. */
 function watchedFetch(onActivity: () => void): FetchFn {
   return async (input, init) => {
     const res = await fetch(input, init);

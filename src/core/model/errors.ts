@@ -15,7 +15,7 @@ export type ModelErrorKind =
   | 'overloaded' // 529 after retries
   | 'server' // other 5xx after retries
   | 'network' // connection refused, DNS, offline
-  | 'timeout' // no response headers in time, or the stream went silent
+  | 'timeout' // no response headers in time (then retried), or the stream went silent
   | 'stream-error' // `event: error` mid-stream
   | 'malformed' // an SSE event that does not parse
   | 'connection-lost' // the connection dropped mid-stream
@@ -64,6 +64,19 @@ export class IncompleteStreamError extends Error {
     super('the stream ended before message_stop');
     this.name = 'IncompleteStreamError';
   }
+}
+
+/** Thrown when the response headers do not arrive in time. */
+export class HeadersTimeoutError extends Error {
+  constructor(readonly timeoutMs: number) {
+    super(`no response headers within ${seconds(timeoutMs)} s`);
+    this.name = 'HeadersTimeoutError';
+  }
+}
+
+/** "60", "0.5": seconds as the messages show them. */
+function seconds(ms: number): string {
+  return String(ms < 10_000 ? Math.round(ms / 100) / 10 : Math.round(ms / 1000));
 }
 
 /** Thrown when the stream sends nothing for too long. */
@@ -129,9 +142,14 @@ function classify(err: unknown, ctx: ErrorContext): ModelErrorView {
   if (err instanceof Sdk.APIUserAbortError) {
     return { kind: 'aborted', title: 'Stopped', detail: 'The answer was stopped.', retryable: true };
   }
-  if (err instanceof Sdk.APIConnectionTimeoutError) {
-    const secs = ctx.timeoutMs ? ` within ${Math.round(ctx.timeoutMs / 1000)} s` : '';
-    return { kind: 'timeout', title: 'The API did not answer in time', detail: `No response from ${where}${secs}${tries}.`, retryable: true };
+  if (err instanceof HeadersTimeoutError || err instanceof Sdk.APIConnectionTimeoutError) {
+    const ms = err instanceof HeadersTimeoutError ? err.timeoutMs : ctx.timeoutMs;
+    return {
+      kind: 'timeout',
+      title: ms ? `The API did not start answering within ${seconds(ms)} s` : 'The API did not answer in time',
+      detail: `No response from ${where}${tries}. Check your network connection${ctx.baseURL ? ' and the base URL' : ''}, or try again in a moment.`,
+      retryable: true,
+    };
   }
   if (err instanceof Sdk.APIConnectionError) {
     const code = connectionCode(err);
@@ -239,6 +257,7 @@ function connectionCode(err: Error): string | undefined {
 
 /** Whether a failed attempt may be retried automatically (before anything was shown to the user). */
 export function isTransient(err: unknown): boolean {
+  if (err instanceof HeadersTimeoutError) return true;
   if (err instanceof Sdk.APIUserAbortError) return false;
   if (err instanceof Sdk.APIConnectionError) return true;
   if (err instanceof Sdk.APIError) {

@@ -112,8 +112,8 @@ const faults: FaultCase[] = [
   {
     fault: 'a timeout waiting for the response',
     turns: [turn.text('late', { headersDelayMs: 3000 })],
-    options: { client: { timeoutMs: 200, maxRetries: 0 } },
-    user: { status: 'error', title: 'The API did not answer in time', retryable: true, text: '' },
+    options: { client: { headersTimeoutMs: 200, maxRetries: 0 } },
+    user: { status: 'error', title: 'The API did not start answering within 0.2 s', retryable: true, text: '' },
     detail: /No response from http:\/\/127\.0\.0\.1:\d+/,
     requests: 1,
   },
