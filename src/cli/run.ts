@@ -24,6 +24,7 @@ import { ripgrepOnPath } from '../core/tools/ripgrep';
 import type { ApprovalPolicy, Tool } from '../core/tools/types';
 import type { HostMessage, MessageView } from '../shared/protocol';
 import { bundledAgentsDir } from './agents';
+import { projectMcpOptions, reportProjectMcp } from './projectMcp';
 
 const USAGE = [
   'usage: elixir-agent run [options] "PROMPT"',
@@ -31,7 +32,9 @@ const USAGE = [
   '  --agent NAME        the agent (persona) of DIR/.claude/agents, ~/.claude/agents or the bundled one (default: elixir-expert)',
   '  --cwd DIR           the project to work in (default: the current directory)',
   '  --allow-tools LIST  comma-separated tools that may run besides the read-only ones, e.g. Edit,Write,Bash',
-  '                      (mcp__server allows all of a server\'s tools and lets its stdio process start)',
+  '                      (mcp__server allows all of a server\'s tools)',
+  '  --trust-project-mcp[=A,B]  use the MCP servers DIR/.mcp.json declares: all of them, or exactly those named',
+  '                      (without it they are skipped: a repository\'s server could receive your secrets or run code)',
   '  --model ID          a model id or alias (sonnet, opus, haiku) instead of the agent\'s',
   '  --max-turns N       stop after N model turns (default: the agent\'s maxTurns, else 50)',
   '  --json              print JSON events, one per line, and a final {"type":"result"} line',
@@ -51,6 +54,8 @@ interface RunOptions {
   maxTurns?: number;
   json: boolean;
   includeUser: boolean;
+  /** --trust-project-mcp: all of the project's MCP servers (true) or exactly these names. */
+  trustProjectMcp?: true | string[];
 }
 
 export function parseRunArgs(args: string[]): RunOptions | string {
@@ -74,6 +79,11 @@ export function parseRunArgs(args: string[]): RunOptions | string {
         opts.maxTurns = n;
       } else if (a === '--json') opts.json = true;
       else if (a === '--no-user') opts.includeUser = false;
+      else if (a === '--trust-project-mcp' || a.startsWith('--trust-project-mcp=')) {
+        const names = a.includes('=') ? a.slice(a.indexOf('=') + 1).split(',').map((n) => n.trim()).filter(Boolean) : undefined;
+        if (names?.length === 0) return '--trust-project-mcp= needs server names (or no "=" for all of them)';
+        opts.trustProjectMcp = names === undefined || opts.trustProjectMcp === true ? true : [...(opts.trustProjectMcp ?? []), ...names];
+      }
       else if (a === '--') {
         words.push(...args.slice(i + 1));
         break;
@@ -140,16 +150,17 @@ export async function main(args: string[]): Promise<number> {
     return 2;
   }
 
-  // MCP servers of .mcp.json (and Tidewave); stdio servers start only when --allow-tools names them.
+  // MCP servers of .mcp.json only with --trust-project-mcp (see projectMcp.ts), and Tidewave.
   let mcp: McpManager | undefined;
   try {
     mcp = await createMcpManager({
       cwd: o.cwd,
-      approveStdio: (req) => o.allow.some((a) => a === `mcp__${req.name}` || a.startsWith(`mcp__${req.name}__`)),
+      ...projectMcpOptions(o.trustProjectMcp, apiKey),
       clientInfo: { name: 'elixir-agent-cli', version: '0.1.0' },
       log: quietLog,
     });
     await mcp.whenSettled(10_000);
+    reportProjectMcp(mcp, o.trustProjectMcp, warn);
   } catch (err) {
     warn(`elixir-agent: MCP servers unavailable: ${err instanceof Error ? err.message : String(err)}`);
   }
