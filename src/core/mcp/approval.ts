@@ -97,6 +97,31 @@ export function approvalQuestion(req: McpApprovalRequest, origin = req.origin): 
   return `The repository declares the MCP server "${req.name}"${origin ? ` in ${origin}` : ''}: it ${what}. Environment variables it receives: ${variablesText(req)}. Allow it?`;
 }
 
+/**
+ * Asks `approve` (no callback: not approved). `waiting` is called only when the answer does
+ * not come at once, i.e. when a person is being asked; a failing callback is a refusal.
+ */
+export async function askApproval(
+  req: McpApprovalRequest,
+  approve: ((req: McpApprovalRequest) => boolean | Promise<boolean>) | undefined,
+  on: { waiting: () => void; failed: (err: unknown) => void },
+): Promise<boolean> {
+  const answer = Promise.resolve()
+    .then(() => approve?.(req))
+    .then(
+      (v) => v === true,
+      (err: unknown) => {
+        on.failed(err);
+        return false;
+      },
+    );
+  const pending = Symbol('pending');
+  const quick = await Promise.race([answer, new Promise<typeof pending>((resolve) => setImmediate(() => resolve(pending)))]);
+  if (quick !== pending) return quick;
+  on.waiting();
+  return answer;
+}
+
 /** Where the store keeps its records (a workspace-scoped key/value store, e.g. VS Code's workspaceState). */
 export interface ApprovalMemento {
   get<T>(key: string): T | undefined;

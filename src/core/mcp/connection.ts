@@ -10,9 +10,9 @@ import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js'
 import { StreamableHTTPClientTransport, StreamableHTTPError } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import type { Transport } from '@modelcontextprotocol/sdk/shared/transport.js';
 import { ErrorCode, McpError, type CallToolResult, type Tool as McpToolDef } from '@modelcontextprotocol/sdk/types.js';
-import { approvalRequestFor, isProjectServer } from './approval';
+import { approvalRequestFor, askApproval, isProjectServer } from './approval';
 import { checkUrl, type Env } from './config';
-import { resolveConfig } from './expand';
+import { inheritedEnv, resolveConfig } from './expand';
 import { convertCallResult } from './result';
 import { probeUrl } from './tidewave';
 import type { McpApprovalRequest, McpLogger, McpServerConfig, McpServerSpec, McpServerState } from './types';
@@ -268,46 +268,23 @@ export class McpConnection {
 
   private async approve(): Promise<boolean> {
     const req = approvalRequestFor(this.spec, (n) => this.opts.secrets.isSecretName(n));
-    const answer = Promise.resolve()
-      .then(() => this.opts.approve?.(req))
-      .then(
-        (v) => v === true,
-        (err: unknown) => {
-          this.opts.log?.warn(`MCP ${this.spec.name}: approval failed: ${errorMessage(err)}`);
-          return false;
-        },
-      );
-    // A remembered (or headless) decision answers at once; only a question to the user shows as waiting.
-    const pending = Symbol('pending');
-    const quick = await Promise.race([answer, new Promise<typeof pending>((resolve) => setImmediate(() => resolve(pending)))]);
     const declared = `the repository declares it${this.spec.origin ? ` in ${this.spec.origin}` : ''}`;
-    let ok: boolean;
-    if (quick === pending) {
-      this.needsApproval = true;
-      this.set('disabled', `awaiting your approval: ${declared}; nothing is sent or started until you allow it`);
-      ok = await answer;
-    } else ok = quick;
-    if (!ok) {
-      this.needsApproval = true;
-      this.set('disabled', `not approved: ${declared} (${this.opts.approvalHint})`);
-      return false;
-    }
-    this.needsApproval = false;
-    return true;
-  }
-
-  /** The environment a stdio server inherits: the user's, without credentials or any value holding a secret. */
-  private inheritedEnv(secrets: SecretSnapshot): Record<string, string> {
-    const env: Record<string, string> = {};
-    for (const [k, v] of Object.entries(this.opts.env)) {
-      if (v !== undefined && !secrets.isSecretName(k) && !secrets.containsSecret(v)) env[k] = v;
-    }
-    return env;
+    const ok = await askApproval(req, this.opts.approve, {
+      // Only a question to the user shows as waiting; a remembered (or headless) decision answers at once.
+      waiting: () => {
+        this.needsApproval = true;
+        this.set('disabled', `awaiting your approval: ${declared}; nothing is sent or started until you allow it`);
+      },
+      failed: (err) => this.opts.log?.warn(`MCP ${this.spec.name}: approval failed: ${errorMessage(err)}`),
+    });
+    this.needsApproval = !ok;
+    if (!ok) this.set('disabled', `not approved: ${declared} (${this.opts.approvalHint})`);
+    return ok;
   }
 
   private transport(c: McpServerConfig, secrets: SecretSnapshot): Transport {
     if (c.type === 'stdio') {
-      const t = new StdioClientTransport({ command: c.command, args: c.args, env: { ...this.inheritedEnv(secrets), ...c.env }, cwd: c.cwd, stderr: 'pipe' });
+      const t = new StdioClientTransport({ command: c.command, args: c.args, env: { ...inheritedEnv(this.opts.env, secrets), ...c.env }, cwd: c.cwd, stderr: 'pipe' });
       this.stdio = t;
       t.stderr?.on('data', (chunk: Buffer) => {
         this.stderrTail = (this.stderrTail + chunk.toString('utf8')).slice(-2000);

@@ -95,3 +95,12 @@ export function resolveConfig(spec: McpServerSpec, env: Env, secrets: SecretSnap
   if (urlProblem) return `${urlProblem}${where}`;
   return config;
 }
+
+/** The environment a stdio server inherits: the user's, without credentials or any value holding a secret. */
+export function inheritedEnv(env: Env, secrets: SecretSnapshot): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [k, v] of Object.entries(env)) {
+    if (v !== undefined && !secrets.isSecretName(k) && !secrets.containsSecret(v)) out[k] = v;
+  }
+  return out;
+}

@@ -149,7 +149,11 @@ export class McpApprovals {
 
   private async apply(manager: McpManager, req: McpApprovalRequest, decision: McpApprovalDecision | 'forget'): Promise<void> {
     const answeredQuestion = await this.decide(req, decision);
-    // A question on screen was answered: its connection goes on by itself. Otherwise start over.
-    if (!answeredQuestion) await manager.reconnect(req.name);
+    // A question on screen was answered: its connection goes on by itself. Otherwise start over:
+    // allowed or refused, that is quick; forgotten, it asks again, and nobody waits for the answer here.
+    if (answeredQuestion) return;
+    const reconnecting = manager.reconnect(req.name);
+    if (decision === 'forget') void reconnecting;
+    else await reconnecting;
   }
 }

@@ -9,7 +9,7 @@
  */
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { collectServers, McpManager, type McpServerStatus, type ProjectSettingsValue } from '../../core/mcp';
+import { collectServers, McpManager, type McpApprovalRequest, type McpServerStatus, type ProjectSettingsValue } from '../../core/mcp';
 import type { Tool } from '../../core/tools/types';
 import { HeldSecrets } from '../../core/util/heldSecrets';
 import { COMMANDS, CONFIG_SECTION, SECRET_API_KEY } from '../ids';
@@ -31,6 +31,8 @@ export interface McpService {
   toolHint(server: string, tool: string): string | undefined;
   /** Configuration problems (unreadable `.mcp.json` entries, shadowed names). */
   problems(): string[];
+  /** The exact definition a repository server is approved for (undefined for the user's own servers). */
+  approvalRequest(name: string): McpApprovalRequest | undefined;
 }
 
 const SERVERS_SETTING = 'mcp.servers';
@@ -142,6 +144,7 @@ export function registerMcp(rt: Runtime): McpService {
     reconnect: (name) => manager.reconnect(name),
     toolHint: (server, tool) => manager.toolHint(server, tool),
     problems: () => manager.problems(),
+    approvalRequest: (name) => manager.approvalRequest(name),
   };
 
   rt.registerCommand(COMMANDS.reconnectMcp, async (arg?: unknown) => {
