@@ -69,6 +69,8 @@ export function serverSettings(): { user: unknown; project: ProjectSettingsValue
 export function registerMcp(rt: Runtime): McpService {
   const { context, log } = rt;
   const approvals = new McpApprovals(context.workspaceState, log);
+  // Stdio-only approvals of earlier versions were keyed by the expanded definition: those servers ask once more.
+  void context.workspaceState.update('elixirAgent.mcp.approvedStdio', undefined);
   // What no `${VAR}` may expand to: the credential variables, and the key in SecretStorage.
   const secrets = new HeldSecrets(process.env);
   secrets.addSource(() => context.secrets.get(SECRET_API_KEY));
