@@ -87,7 +87,8 @@ export class McpApprovals {
     if (decision === 'forget') await this.store.forget(req.hash);
     else await this.store.record(req, decision);
     this.log.info(`MCP ${req.name}: ${decision === 'forget' ? 'decision forgotten' : decision === 'allow' ? 'allowed' : 'not allowed'} (definition ${req.hash})`);
-    const waiting = this.asking.get(req.hash);
+    // Forgetting decides nothing: a question on screen stays open.
+    const waiting = decision === 'forget' ? undefined : this.asking.get(req.hash);
     waiting?.settle(decision === 'allow');
     return !!waiting;
   }
