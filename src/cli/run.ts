@@ -26,6 +26,7 @@ import type { HostMessage, MessageView } from '../shared/protocol';
 import { bundledAgentsDir } from './agents';
 import { ApiKeyError, KEY_USAGE, resolveApiKey } from './apiKey';
 import { inert, InertStream, jsonLine } from './terminal';
+import { projectMcpOptions, reportProjectMcp } from './projectMcp';
 
 const USAGE = [
   'usage: elixir-agent run [options] "PROMPT"',
@@ -33,7 +34,9 @@ const USAGE = [
   '  --agent NAME        the agent (persona) of DIR/.claude/agents, ~/.claude/agents or the bundled one (default: elixir-expert)',
   '  --cwd DIR           the project to work in (default: the current directory)',
   '  --allow-tools LIST  comma-separated tools that may run besides the read-only ones, e.g. Edit,Write,Bash',
-  '                      (mcp__server allows all of a server\'s tools and lets its stdio process start)',
+  '                      (mcp__server allows all of a server\'s tools)',
+  '  --trust-project-mcp[=A,B]  use the MCP servers DIR/.mcp.json declares: all of them, or exactly those named',
+  '                      (without it they are skipped: a repository\'s server could receive your secrets or run code)',
   '  --model ID          a model id or alias (sonnet, opus, haiku) instead of the agent\'s',
   '  --max-turns N       stop after N model turns (default: the agent\'s maxTurns, else 50)',
   '  --json              print JSON events, one per line, and a final {"type":"result"} line',
@@ -58,6 +61,8 @@ interface RunOptions {
   includeUser: boolean;
   apiKeyFile?: string;
   apiKeyFd?: string;
+  /** --trust-project-mcp: all of the project's MCP servers (true) or exactly these names. */
+  trustProjectMcp?: true | string[];
 }
 
 export function parseRunArgs(args: string[]): RunOptions | string {
@@ -83,6 +88,11 @@ export function parseRunArgs(args: string[]): RunOptions | string {
       else if (a === '--no-user') opts.includeUser = false;
       else if (a === '--api-key-file') opts.apiKeyFile = value();
       else if (a === '--api-key-fd') opts.apiKeyFd = value();
+      else if (a === '--trust-project-mcp' || a.startsWith('--trust-project-mcp=')) {
+        const names = a.includes('=') ? a.slice(a.indexOf('=') + 1).split(',').map((n) => n.trim()).filter(Boolean) : undefined;
+        if (names?.length === 0) return '--trust-project-mcp= needs server names (or no "=" for all of them)';
+        opts.trustProjectMcp = names === undefined || opts.trustProjectMcp === true ? true : [...(opts.trustProjectMcp ?? []), ...names];
+      }
       else if (a === '--') {
         words.push(...args.slice(i + 1));
         break;
@@ -172,16 +182,17 @@ export async function main(args: string[]): Promise<number> {
     return 2;
   }
 
-  // MCP servers of .mcp.json (and Tidewave); stdio servers start only when --allow-tools names them.
+  // MCP servers of .mcp.json only with --trust-project-mcp (see projectMcp.ts), and Tidewave.
   let mcp: McpManager | undefined;
   try {
     mcp = await createMcpManager({
       cwd: o.cwd,
-      approveStdio: (req) => o.allow.some((a) => a === `mcp__${req.name}` || a.startsWith(`mcp__${req.name}__`)),
+      ...projectMcpOptions(o.trustProjectMcp, apiKey),
       clientInfo: { name: 'elixir-agent-cli', version: '0.1.0' },
       log: quietLog,
     });
     await mcp.whenSettled(10_000);
+    reportProjectMcp(mcp, o.trustProjectMcp, warn);
   } catch (err) {
     warn(`elixir-agent: MCP servers unavailable: ${err instanceof Error ? err.message : String(err)}`);
   }

@@ -34,5 +34,6 @@ export const COMMANDS = {
   showHistory: 'elixirAgent.showHistory',
   exportConversation: 'elixirAgent.exportConversation',
   reconnectMcp: 'elixirAgent.reconnectMcp',
+  reviewMcpApprovals: 'elixirAgent.reviewMcpApprovals',
   showLog: 'elixirAgent.showLog',
 } as const;

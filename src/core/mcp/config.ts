@@ -3,11 +3,13 @@
  *   {"mcpServers": {"name": {"type": "http"|"sse"|"stdio", "url", "headers", "command", "args", "env"}}}
  * as found in a project's `.mcp.json` and in the `elixirAgent.mcp.servers` setting
  * (the same entries without the `mcpServers` wrapper).
- * `${VAR}` and `${VAR:-default}` are expanded in command, args, env, url and headers,
- * as Claude Code does; a variable that is unset and has no default disables that server.
+ * Definitions are kept as declared: `${VAR}` and `${VAR:-default}` are expanded
+ * (see expand.ts) only when a server is about to connect, after the approval a
+ * repository's server needs, and never to a secret the extension holds.
  */
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
+import { hasVariables } from './expand';
 import { isTidewaveUrl } from './tidewave';
 import type { McpServerConfig, McpServerSource, McpServerSpec } from './types';
 
@@ -15,25 +17,14 @@ export const MCP_JSON = '.mcp.json';
 
 export type Env = Record<string, string | undefined>;
 
-/** Expands `${VAR}` and `${VAR:-default}`; names of unset variables without a default go to `missing`. */
-export function expandEnvVars(value: string, env: Env, missing: Set<string>): string {
-  return value.replace(/\$\{([A-Za-z_][A-Za-z0-9_]*)(?::-([^}]*))?\}/g, (_whole, name: string, fallback: string | undefined) => {
-    const v = env[name];
-    if (v !== undefined && v !== '') return v;
-    if (fallback !== undefined) return fallback;
-    if (v === '') return '';
-    missing.add(name);
-    return '';
-  });
-}
-
 export interface ParseOptions {
   source: McpServerSource;
   /** File or setting name, for messages. */
   origin: string;
-  env: Env;
   /** Default working directory of stdio servers (the folder holding `.mcp.json`). */
   baseDir: string;
+  /** Repository content (workspace settings): needs the user's approval. `.mcp.json` always does. */
+  project?: boolean;
 }
 
 export interface ParsedServers {
@@ -73,42 +64,43 @@ export function parseServerEntry(name: string, entry: unknown, opts: ParseOption
       : `${where} has type ${JSON.stringify(type)}; supported types are "stdio", "http" and "sse"`;
   }
   const problems: string[] = [];
-  const missing = new Set<string>();
-  const x = (s: string): string => expandEnvVars(s, opts.env, missing);
   let config: McpServerConfig;
   if (type === 'stdio') {
     if (typeof entry.command !== 'string' || !entry.command.trim()) return `${where} needs a "command"`;
     if (entry.args !== undefined && !(Array.isArray(entry.args) && entry.args.every((a) => typeof a === 'string'))) {
       return `${where}: "args" must be an array of strings`;
     }
+    if (entry.cwd !== undefined && typeof entry.cwd !== 'string') return `${where}: "cwd" must be a string`;
     const env = stringMap(entry.env, '"env"', problems);
-    const cwd = typeof entry.cwd === 'string' ? path.resolve(opts.baseDir, x(entry.cwd)) : opts.baseDir;
-    config = {
-      type: 'stdio',
-      command: x(entry.command),
-      args: ((entry.args as string[] | undefined) ?? []).map(x),
-      env: env && Object.fromEntries(Object.entries(env).map(([k, v]) => [k, x(v)])),
-      cwd,
-    };
+    // A cwd with variables is resolved against baseDir once expanded.
+    const cwd = typeof entry.cwd === 'string' && !hasVariables(entry.cwd) ? path.resolve(opts.baseDir, entry.cwd) : (entry.cwd ?? opts.baseDir);
+    config = { type: 'stdio', command: entry.command, args: (entry.args as string[] | undefined) ?? [], env, cwd };
   } else {
     if (typeof entry.url !== 'string' || !entry.url.trim()) return `${where} needs a "url"`;
-    const url = x(entry.url);
+    const url = entry.url;
     const headers = stringMap(entry.headers, '"headers"', problems);
-    config = { type, url, headers: headers && Object.fromEntries(Object.entries(headers).map(([k, v]) => [k, x(v)])) };
-    if (missing.size === 0) {
-      try {
-        const u = new URL(url);
-        if (u.protocol !== 'http:' && u.protocol !== 'https:') problems.push(`"url" must be http or https, not ${u.protocol}`);
-      } catch {
-        problems.push(`"url" is not a valid URL: ${url}`);
-      }
-    }
+    config = { type, url, headers };
+    // A url with variables is checked once expanded.
+    const urlProblem = hasVariables(url) ? undefined : checkUrl(url);
+    if (urlProblem) problems.push(urlProblem);
   }
   if (problems.length) return `${where}: ${problems.join('; ')}`;
   const spec: McpServerSpec = { name, config, source: opts.source, origin: opts.origin };
+  if (opts.project || opts.source === 'mcp.json') spec.project = true;
+  if (config.type === 'stdio') spec.baseDir = opts.baseDir;
   if (config.type !== 'stdio' && isTidewaveUrl(config.url)) spec.tidewave = true;
-  if (missing.size) spec.problem = `missing environment variable${missing.size > 1 ? 's' : ''} ${[...missing].join(', ')} (used in ${opts.origin})`;
   return spec;
+}
+
+/** Why a url cannot be used, or undefined. */
+export function checkUrl(url: string): string | undefined {
+  try {
+    const u = new URL(url);
+    if (u.protocol !== 'http:' && u.protocol !== 'https:') return `"url" must be http or https, not ${u.protocol}`;
+    return undefined;
+  } catch {
+    return `"url" is not a valid URL: ${url}`;
+  }
 }
 
 /** A map of name -> entry (the `mcpServers` object, or the setting's value). */
@@ -140,8 +132,8 @@ export function parseMcpJson(text: string, opts: ParseOptions): ParsedServers {
   return parseServerMap(raw.mcpServers, opts);
 }
 
-/** Reads `<dir>/.mcp.json`; a missing file is no servers and no problem. */
-export async function loadMcpJson(dir: string, env: Env = process.env): Promise<ParsedServers> {
+/** Reads `<dir>/.mcp.json` (repository content: every server needs approval); a missing file is no servers and no problem. */
+export async function loadMcpJson(dir: string): Promise<ParsedServers> {
   const file = path.join(dir, MCP_JSON);
   let text: string;
   try {
@@ -150,7 +142,7 @@ export async function loadMcpJson(dir: string, env: Env = process.env): Promise<
     if ((err as NodeJS.ErrnoException).code === 'ENOENT') return { servers: [], problems: [] };
     return { servers: [], problems: [`${file}: ${(err as Error).message}`] };
   }
-  return parseMcpJson(text, { source: 'mcp.json', origin: file, env, baseDir: dir });
+  return parseMcpJson(text, { source: 'mcp.json', origin: file, baseDir: dir, project: true });
 }
 
 /**

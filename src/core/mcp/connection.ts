@@ -4,27 +4,33 @@
  * backoff when it goes away. Every failure becomes a clear state for the user
  * and a clear is_error result for the model; nothing here throws at callers.
  */
-import { createHash } from 'node:crypto';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { SSEClientTransport } from '@modelcontextprotocol/sdk/client/sse.js';
 import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
 import { StreamableHTTPClientTransport, StreamableHTTPError } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import type { Transport } from '@modelcontextprotocol/sdk/shared/transport.js';
 import { ErrorCode, McpError, type CallToolResult, type Tool as McpToolDef } from '@modelcontextprotocol/sdk/types.js';
-import type { Env } from './config';
+import { approvalRequestFor, askApproval, isProjectServer } from './approval';
+import { checkUrl, type Env } from './config';
+import { inheritedEnv, resolveConfig } from './expand';
 import { convertCallResult } from './result';
 import { probeUrl } from './tidewave';
-import type { McpLogger, McpServerSpec, McpServerState, McpStdioConfig, StdioApprovalRequest } from './types';
+import type { McpApprovalRequest, McpLogger, McpServerConfig, McpServerSpec, McpServerState } from './types';
 import { errorResult, type ToolResult } from '../tools/types';
+import type { HeldSecrets, SecretSnapshot } from '../util/heldSecrets';
 
 export interface ConnectionOptions {
   clientInfo: { name: string; version: string };
-  /** Workspace trust: stdio servers start only when trusted. */
+  /** Workspace trust: stdio servers and the repository's servers are used only when trusted. */
   trusted: boolean;
-  /** Asked before a stdio server starts; false (or no callback) leaves it disabled. */
-  approveStdio?: (req: StdioApprovalRequest) => boolean | Promise<boolean>;
-  /** Environment stdio servers inherit (their own `env` is added on top). */
+  /** Asked before a server the repository declares is used; false (or no callback) leaves it disabled. */
+  approve?: (req: McpApprovalRequest) => boolean | Promise<boolean>;
+  /** What the user can do about a server that was not approved (e.g. the command that reviews approvals). */
+  approvalHint: string;
+  /** Environment for `${VAR}` expansion, and that stdio servers inherit (minus credentials; their own `env` on top). */
   env: Env;
+  /** Secrets no expansion may yield and no stdio server may inherit. */
+  secrets: HeldSecrets;
   connectTimeoutMs: number;
   /** Inactivity timeout of a tool call (reset by progress notifications). */
   callTimeoutMs: number;
@@ -51,14 +57,6 @@ function notDelivered(err: unknown): boolean {
   if (err instanceof StreamableHTTPError) return err.code === 404; // session unknown: the server restarted
   const cause = (err as { cause?: { code?: string } } | undefined)?.cause;
   return cause?.code === 'ECONNREFUSED' || cause?.code === 'ECONNRESET';
-}
-
-export function stdioHash(config: McpStdioConfig): string {
-  const env = Object.entries(config.env ?? {}).sort(([a], [b]) => a.localeCompare(b));
-  return createHash('sha256')
-    .update(JSON.stringify([config.command, config.args ?? [], env, config.cwd ?? '']))
-    .digest('hex')
-    .slice(0, 16);
 }
 
 export function targetOf(spec: McpServerSpec): string {
@@ -197,11 +195,21 @@ export class McpConnection {
     await this.closeClient();
     const { spec } = this;
     if (spec.problem) return this.set('disabled', spec.problem);
-    const config = spec.config;
-    if (config.type === 'stdio') {
-      if (!this.opts.trusted) return this.set('disabled', 'stdio servers start only in a trusted workspace (Restricted Mode)');
-      if (!(await this.approve(config))) return;
-    } else if (spec.tidewave && !(await probeUrl(config.url))) {
+    const project = isProjectServer(spec);
+    if (!this.opts.trusted && (project || spec.config.type === 'stdio')) {
+      return this.set('disabled', project ? 'servers the repository declares are used only in a trusted workspace (Restricted Mode)' : 'stdio servers start only in a trusted workspace (Restricted Mode)');
+    }
+    // Nothing is expanded, resolved, probed or started before the approval.
+    if (project && !(await this.approve())) return;
+    if (gen !== this.generation || this.disposed) return;
+    const secrets = await this.opts.secrets.snapshot();
+    const config = resolveConfig(spec, this.opts.env, secrets, checkUrl);
+    if (gen !== this.generation || this.disposed) return;
+    if (typeof config === 'string') {
+      this.opts.log?.warn(`MCP ${spec.name}: ${config}`);
+      return this.set('disabled', config);
+    }
+    if (config.type !== 'stdio' && spec.tidewave && !(await probeUrl(config.url))) {
       // Cheap check before a full handshake: is anything listening on the app's port?
       if (gen !== this.generation) return;
       this.attempts++;
@@ -232,7 +240,7 @@ export class McpConnection {
       };
       client.onerror = (err) => this.opts.log?.warn(`MCP ${spec.name}: ${errorMessage(err)}`);
       this.stderrTail = '';
-      await client.connect(this.transport(), { timeout: this.opts.connectTimeoutMs });
+      await client.connect(this.transport(config, secrets), { timeout: this.opts.connectTimeoutMs });
       const tools = await this.listTools(client);
       if (gen !== this.generation || this.disposed) {
         await client.close().catch(() => undefined);
@@ -246,7 +254,7 @@ export class McpConnection {
       const what = info ? `${info.name} ${info.version}` : this.target;
       this.opts.log?.info(`MCP ${spec.name}: connected to ${what}, ${tools.length} tool${tools.length === 1 ? '' : 's'}`);
       this.set('connected', `${what}, ${tools.length} tool${tools.length === 1 ? '' : 's'}`);
-      this.startHealth(client);
+      if (config.type !== 'stdio') this.startHealth(client, config.url);
     } catch (err) {
       await client?.close().catch(() => undefined);
       if (gen !== this.generation || this.disposed) return;
@@ -258,48 +266,25 @@ export class McpConnection {
     }
   }
 
-  private async approve(config: McpStdioConfig): Promise<boolean> {
-    const req: StdioApprovalRequest = {
-      name: this.spec.name,
-      command: config.command,
-      args: config.args ?? [],
-      cwd: config.cwd ?? process.cwd(),
-      hash: stdioHash(config),
-      origin: this.spec.origin,
-    };
-    const answer = Promise.resolve()
-      .then(() => this.opts.approveStdio?.(req))
-      .then(
-        (v) => v === true,
-        (err: unknown) => {
-          this.opts.log?.warn(`MCP ${this.spec.name}: approval failed: ${errorMessage(err)}`);
-          return false;
-        },
-      );
-    // A remembered (or headless) approval answers at once; only a question to the user shows as waiting.
-    const pending = Symbol('pending');
-    const quick = await Promise.race([answer, new Promise<typeof pending>((resolve) => setImmediate(() => resolve(pending)))]);
-    let ok: boolean;
-    if (quick === pending) {
-      this.needsApproval = true;
-      this.set('disabled', `waiting for your approval to start \`${this.target}\``);
-      ok = await answer;
-    } else ok = quick;
-    if (!ok) {
-      this.needsApproval = true;
-      this.set('disabled', `not started: \`${this.target}\` needs your approval (Reconnect MCP Servers asks again)`);
-      return false;
-    }
-    this.needsApproval = false;
-    return true;
+  private async approve(): Promise<boolean> {
+    const req = approvalRequestFor(this.spec, (n) => this.opts.secrets.isSecretName(n));
+    const declared = `the repository declares it${this.spec.origin ? ` in ${this.spec.origin}` : ''}`;
+    const ok = await askApproval(req, this.opts.approve, {
+      // Only a question to the user shows as waiting; a remembered (or headless) decision answers at once.
+      waiting: () => {
+        this.needsApproval = true;
+        this.set('disabled', `awaiting your approval: ${declared}; nothing is sent or started until you allow it`);
+      },
+      failed: (err) => this.opts.log?.warn(`MCP ${this.spec.name}: approval failed: ${errorMessage(err)}`),
+    });
+    this.needsApproval = !ok;
+    if (!ok) this.set('disabled', `not approved: ${declared} (${this.opts.approvalHint})`);
+    return ok;
   }
 
-  private transport(): Transport {
-    const c = this.spec.config;
+  private transport(c: McpServerConfig, secrets: SecretSnapshot): Transport {
     if (c.type === 'stdio') {
-      const env: Record<string, string> = {};
-      for (const [k, v] of Object.entries(this.opts.env)) if (v !== undefined) env[k] = v;
-      const t = new StdioClientTransport({ command: c.command, args: c.args, env: { ...env, ...c.env }, cwd: c.cwd, stderr: 'pipe' });
+      const t = new StdioClientTransport({ command: c.command, args: c.args, env: { ...inheritedEnv(this.opts.env, secrets), ...c.env }, cwd: c.cwd, stderr: 'pipe' });
       this.stdio = t;
       t.stderr?.on('data', (chunk: Buffer) => {
         this.stderrTail = (this.stderrTail + chunk.toString('utf8')).slice(-2000);
@@ -361,12 +346,11 @@ export class McpConnection {
     this.retryTimer.unref();
   }
 
-  private startHealth(client: Client): void {
-    const c = this.spec.config;
-    if (c.type === 'stdio' || this.opts.healthIntervalMs <= 0) return;
+  private startHealth(client: Client, url: string): void {
+    if (this.opts.healthIntervalMs <= 0) return;
     this.healthTimer = setInterval(() => {
-      void probeUrl(c.url).then((alive) => {
-        if (!alive) this.lost(`${new URL(c.url).host} stopped accepting connections`, client);
+      void probeUrl(url).then((alive) => {
+        if (!alive) this.lost(`${new URL(url).host} stopped accepting connections`, client);
       });
     }, this.opts.healthIntervalMs);
     this.healthTimer.unref();

@@ -3,7 +3,7 @@
  * connects them and offers their tools. Used by the extension (src/vscode/mcp)
  * and by `elixir-agent run` (headless):
  *
- *   const mcp = await createMcpManager({ cwd, approveStdio: () => true });
+ *   const mcp = await createMcpManager({ cwd, approve: (req) => userSaidYes(req) });
  *   await mcp.whenSettled();
  *   const tools = [...builtinTools, ...mcp.tools()];
  *   ...
@@ -17,14 +17,29 @@ import { discoverTidewave, TIDEWAVE_SERVER_NAME } from './tidewave';
 import type { McpServerSpec } from './types';
 
 export { McpManager, type McpManagerOptions } from './manager';
+export { approvalQuestion, definitionLines, commandLine, McpApprovalStore, decideFromSources, type McpApprovalSource, type McpApprovalDecision, type McpApprovalRecord } from './approval';
 export { mcpToolHint, mcpToolName, parseMcpToolName, matchesMcpPattern, normalizeMcpName } from './naming';
-export type { McpServerSpec, McpServerStatus, McpServerState, StdioApprovalRequest, McpLogger } from './types';
+export type { McpServerSpec, McpServerStatus, McpServerState, McpApprovalRequest, McpLogger } from './types';
+
+/** A value of the servers setting that comes from the repository (workspace or folder settings). */
+export interface ProjectSettingsValue {
+  value: unknown;
+  /** Where it is declared (`.vscode/settings.json`, a `.code-workspace` file), for messages. */
+  origin: string;
+  /** The folder its stdio servers run in. */
+  baseDir: string;
+}
 
 export interface CollectOptions {
   /** Folders whose `.mcp.json` is read (in order: the first wins on equal names). */
   folders: readonly string[];
-  /** Extra servers in `.mcp.json` entry format (the `elixirAgent.mcp.servers` setting); these win over `.mcp.json`. */
+  /** Extra servers in `.mcp.json` entry format from the user's own settings (trusted); these win over `.mcp.json`. */
   settings?: unknown;
+  /**
+   * The same setting's values from repository content (workspace-folder settings, then the
+   * workspace's), in precedence order; they win over the user's, and each server needs approval.
+   */
+  projectSettings?: readonly ProjectSettingsValue[];
   /** Tidewave discovery (default on); `port` overrides config/dev.exs. */
   tidewave?: boolean | { port?: number };
   env?: Env;
@@ -35,16 +50,20 @@ export async function collectServers(opts: CollectOptions): Promise<{ servers: M
   const env = opts.env ?? process.env;
   const problems: string[] = [];
   const lists: McpServerSpec[][] = [];
+  for (const p of opts.projectSettings ?? []) {
+    const parsed = parseServerMap(p.value, { source: 'settings', origin: p.origin, baseDir: p.baseDir, project: true });
+    problems.push(...parsed.problems);
+    lists.push(parsed.servers);
+  }
   const fromSettings = parseServerMap(opts.settings, {
     source: 'settings',
     origin: 'setting elixirAgent.mcp.servers',
-    env,
     baseDir: opts.folders[0] ?? process.cwd(),
   });
   problems.push(...fromSettings.problems);
   lists.push(fromSettings.servers);
   for (const folder of opts.folders) {
-    const parsed = await loadMcpJson(folder, env);
+    const parsed = await loadMcpJson(folder);
     problems.push(...parsed.problems);
     lists.push(parsed.servers);
   }
@@ -67,7 +86,7 @@ export interface CreateMcpManagerOptions extends Omit<McpManagerOptions, 'server
   cwd: string;
   /** More folders (multi-root); default [cwd]. */
   folders?: string[];
-  /** Extra servers in `.mcp.json` entry format. */
+  /** Extra servers in `.mcp.json` entry format, from the caller's own (trusted) configuration. */
   servers?: unknown;
   tidewave?: boolean | { port?: number };
   /** Start connecting at once (default true). */

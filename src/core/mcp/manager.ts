@@ -4,21 +4,31 @@
  * the extension and `elixir-agent run` use the same manager.
  */
 import type { Tool as McpToolDef } from '@modelcontextprotocol/sdk/types.js';
+import { approvalRequestFor, isProjectServer } from './approval';
 import type { Env } from './config';
 import { McpConnection, type ConnectionOptions } from './connection';
 import { isTidewaveUrl } from './tidewave';
 import { mcpToolHint, mcpToolName, normalizeMcpName } from './naming';
-import type { Disposable, McpLogger, McpServerSpec, McpServerStatus, StdioApprovalRequest } from './types';
+import type { Disposable, McpApprovalRequest, McpLogger, McpServerSpec, McpServerStatus } from './types';
 import { errorResult, type ApprovalRequest, type JsonSchema, type Tool } from '../tools/types';
+import { HeldSecrets } from '../util/heldSecrets';
 
 export interface McpManagerOptions {
   servers?: McpServerSpec[];
-  /** Workspace trust (default true): stdio servers start only when trusted. */
+  /** Workspace trust (default true): stdio servers and the repository's servers are used only when trusted. */
   trusted?: boolean;
-  /** Asked once per start of a stdio server; without it stdio servers stay disabled. */
-  approveStdio?: (req: StdioApprovalRequest) => boolean | Promise<boolean>;
-  /** Environment stdio servers inherit (default process.env). */
+  /**
+   * Asked before each start of a server the repository declares (`spec.project`), with its
+   * exact definition; answer from remembered decisions or ask the user. Without it those
+   * servers stay disabled. Servers from the user's own configuration are not asked about.
+   */
+  approve?: (req: McpApprovalRequest) => boolean | Promise<boolean>;
+  /** Shown with a server that was not approved: how to allow it (default: Reconnect MCP Servers asks again). */
+  approvalHint?: string;
+  /** Environment for `${VAR}` expansion and that stdio servers inherit, minus credentials (default process.env). */
   env?: Env;
+  /** Secrets no `${VAR}` expansion may yield (default: the credential variables of `env`). */
+  secrets?: HeldSecrets;
   clientInfo?: { name: string; version: string };
   connectTimeoutMs?: number;
   callTimeoutMs?: number;
@@ -70,8 +80,10 @@ export class McpManager implements Disposable {
     this.opts = {
       clientInfo: options.clientInfo ?? { name: 'elixir-agent', version: '0.1.0' },
       trusted: options.trusted ?? true,
-      approveStdio: options.approveStdio,
+      approve: options.approve,
+      approvalHint: options.approvalHint ?? 'Reconnect MCP Servers asks again',
       env: options.env ?? process.env,
+      secrets: options.secrets ?? new HeldSecrets(options.env ?? process.env),
       connectTimeoutMs: options.connectTimeoutMs ?? 15_000,
       callTimeoutMs: options.callTimeoutMs ?? 120_000,
       backoff: { initialMs: 1000, maxMs: 30_000, maxStdioAttempts: 5, ...options.backoff },
@@ -111,11 +123,17 @@ export class McpManager implements Disposable {
     this.fire();
   }
 
-  /** Trust changed (e.g. the user trusted the workspace): stdio servers get another chance. */
+  /** Trust changed (e.g. the user trusted the workspace): stdio and repository servers get another chance. */
   async setTrusted(trusted: boolean): Promise<void> {
     if (this.opts.trusted === trusted) return;
     this.opts.trusted = trusted;
-    await Promise.all([...this.connections.values()].filter((c) => c.spec.config.type === 'stdio').map((c) => c.reconnect()));
+    await Promise.all([...this.connections.values()].filter((c) => isProjectServer(c.spec) || c.spec.config.type === 'stdio').map((c) => c.reconnect()));
+  }
+
+  /** The approval a repository server needs (its exact definition), or undefined for the user's own servers. */
+  approvalRequest(name: string): McpApprovalRequest | undefined {
+    const conn = this.find(name);
+    return conn && isProjectServer(conn.spec) ? approvalRequestFor(conn.spec, (n) => this.opts.secrets.isSecretName(n)) : undefined;
   }
 
   /** Tools of the connected servers, as agent tools. */
@@ -147,6 +165,7 @@ export class McpManager implements Disposable {
         target: c.target,
       };
       if (c.needsApproval) status.needsApproval = true;
+      if (isProjectServer(c.spec)) status.project = true;
       if (c.serverInfo) status.serverInfo = c.serverInfo;
       if (c.spec.tidewave) status.tidewave = true;
       if (c.pid !== undefined) status.pid = c.pid;

@@ -13,7 +13,7 @@ export interface McpStdioConfig {
   command: string;
   args?: string[];
   env?: Record<string, string>;
-  /** Working directory; the folder holding the `.mcp.json` by default. */
+  /** Working directory; the folder holding the `.mcp.json` by default (relative to the spec's `baseDir`). */
   cwd?: string;
 }
 
@@ -25,8 +25,20 @@ export type McpServerSource = 'mcp.json' | 'settings' | 'tidewave' | 'api';
 export interface McpServerSpec {
   /** The name as declared; tools are exposed as `mcp__<normalized name>__<tool>`. */
   name: string;
+  /**
+   * The definition as declared: `${VAR}` references are NOT expanded yet. They are
+   * expanded (refusing secrets) only when the server is about to connect, after any
+   * approval it needs.
+   */
   config: McpServerConfig;
   source: McpServerSource;
+  /**
+   * Declared by the repository (`.mcp.json`, workspace or folder settings): used only
+   * after the user approves this exact definition. `.mcp.json` servers always are.
+   */
+  project?: boolean;
+  /** Folder that relative stdio `cwd`s resolve against (the one holding `.mcp.json`). */
+  baseDir?: string;
   /** The file (or setting) that declared it, for messages. */
   origin?: string;
   /** Tidewave's quirks apply (discovered, or a url ending in /tidewave/mcp). */
@@ -50,8 +62,10 @@ export interface McpServerStatus {
   transport: McpServerConfig['type'];
   /** The url, or the command line of a stdio server. */
   target: string;
-  /** A stdio server waiting for the user's approval to start. */
+  /** A repository server waiting for the user's approval (or that the user declined). */
   needsApproval?: boolean;
+  /** Declared by the repository: needs the user's approval of its exact definition. */
+  project?: boolean;
   /** Server name and version from `initialize`. */
   serverInfo?: { name: string; version: string };
   tidewave?: boolean;
@@ -59,15 +73,31 @@ export interface McpServerStatus {
   pid?: number;
 }
 
-/** What the user is asked before a stdio server is started. */
-export interface StdioApprovalRequest {
+/**
+ * What the user is asked before a server the repository declares is used: the
+ * exact definition, as declared (variables unexpanded; values never shown).
+ */
+export interface McpApprovalRequest {
   name: string;
-  command: string;
-  args: string[];
-  cwd: string;
-  /** Stable hash of command, args and env: a changed command needs a new approval. */
-  hash: string;
+  transport: McpServerConfig['type'];
+  /** http and sse. */
+  url?: string;
+  /** Names of the headers sent (their values may hold tokens: not shown). */
+  headerNames: string[];
+  /** stdio. */
+  command?: string;
+  args?: string[];
+  cwd?: string;
+  /** Names of the variables set in the server's `env`. */
+  envNames: string[];
+  /** Environment variables the definition would receive through `${VAR}` expansion. */
+  variables: string[];
+  /** Those of `variables` that are never expanded (credentials). */
+  refusedVariables: string[];
+  /** The file or setting that declares it. */
   origin?: string;
+  /** Hash of the normalized definition: a changed definition needs a new approval. */
+  hash: string;
 }
 
 export interface McpLogger {

@@ -4,7 +4,9 @@
  * credentials the extension itself uses, so a command the model writes cannot
  * read the API key (`echo $ANTHROPIC_API_KEY`).
  */
-const SECRET_NAMES = new Set(['ANTHROPIC_API_KEY', 'ANTHROPIC_AUTH_TOKEN', 'CLAUDE_CODE_OAUTH_TOKEN']);
+import { CREDENTIAL_ENV_NAMES } from './heldSecrets';
+
+const SECRET_NAMES = new Set(CREDENTIAL_ENV_NAMES);
 
 export function childEnv(...extra: Array<NodeJS.ProcessEnv | undefined>): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = {};

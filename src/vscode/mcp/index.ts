@@ -1,15 +1,20 @@
 /**
  * MCP in the editor: builds the server list from `.mcp.json` in each
- * workspace folder, the elixirAgent.mcp.servers setting and Tidewave
- * discovery; runs the core McpManager; asks once per workspace before a
- * stdio server starts; shows the servers' state in the status bar; offers
- * `services.mcp` to the chat and the agent resolution.
+ * workspace folder, the elixirAgent.mcp.servers setting (the user's own, and
+ * the repository's workspace and folder values, told apart with inspect())
+ * and Tidewave discovery; runs the core McpManager; asks the user once per
+ * workspace before a server the repository declares is used (approvals.ts);
+ * shows the servers' state in the status bar; offers `services.mcp` to the
+ * chat and the agent resolution.
  */
+import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { collectServers, McpManager, type McpServerStatus, type StdioApprovalRequest } from '../../core/mcp';
+import { collectServers, McpManager, type McpApprovalRequest, type McpServerStatus, type ProjectSettingsValue } from '../../core/mcp';
 import type { Tool } from '../../core/tools/types';
-import { COMMANDS, CONFIG_SECTION } from '../ids';
+import { HeldSecrets } from '../../core/util/heldSecrets';
+import { COMMANDS, CONFIG_SECTION, SECRET_API_KEY } from '../ids';
 import type { Runtime } from '../runtime';
+import { McpApprovals } from './approvals';
 import { McpStatusBar } from './statusBar';
 
 /** What the MCP feature offers the rest of the runtime (services.mcp). */
@@ -26,46 +31,55 @@ export interface McpService {
   toolHint(server: string, tool: string): string | undefined;
   /** Configuration problems (unreadable `.mcp.json` entries, shadowed names). */
   problems(): string[];
+  /** The exact definition a repository server is approved for (undefined for the user's own servers). */
+  approvalRequest(name: string): McpApprovalRequest | undefined;
 }
 
-const APPROVALS_KEY = 'elixirAgent.mcp.approvedStdio';
+const SERVERS_SETTING = 'mcp.servers';
 
 function folders(): string[] {
   return (vscode.workspace.workspaceFolders ?? []).filter((f) => f.uri.scheme === 'file').map((f) => f.uri.fsPath);
 }
 
+/**
+ * The servers setting split by where each value comes from: the user's own (trusted) and
+ * the repository's (a folder's .vscode/settings.json, the .code-workspace file), which
+ * need approval. Objects are merged by VS Code's get(); inspect() keeps them apart.
+ */
+export function serverSettings(): { user: unknown; project: ProjectSettingsValue[] } {
+  const project: ProjectSettingsValue[] = [];
+  const wsFile = vscode.workspace.workspaceFile;
+  const fileFolders = (vscode.workspace.workspaceFolders ?? []).filter((f) => f.uri.scheme === 'file');
+  if (wsFile) {
+    // Multi-root: each folder's own settings, then the workspace file's.
+    for (const f of fileFolders) {
+      const value = vscode.workspace.getConfiguration(CONFIG_SECTION, f.uri).inspect<unknown>(SERVERS_SETTING)?.workspaceFolderValue;
+      if (value !== undefined) project.push({ value, origin: path.join(f.uri.fsPath, '.vscode', 'settings.json'), baseDir: f.uri.fsPath });
+    }
+  }
+  const all = vscode.workspace.getConfiguration(CONFIG_SECTION).inspect<unknown>(SERVERS_SETTING);
+  const first = fileFolders[0]?.uri.fsPath ?? process.cwd();
+  if (all?.workspaceValue !== undefined) {
+    const origin = wsFile ? (wsFile.scheme === 'file' ? wsFile.fsPath : 'the workspace settings') : path.join(first, '.vscode', 'settings.json');
+    project.push({ value: all.workspaceValue, origin, baseDir: first });
+  }
+  return { user: all?.globalValue, project };
+}
+
 export function registerMcp(rt: Runtime): McpService {
   const { context, log } = rt;
-  const asking = new Map<string, Promise<boolean>>();
-
-  const approveStdio = (req: StdioApprovalRequest): Promise<boolean> => {
-    const approved = context.workspaceState.get<Record<string, string>>(APPROVALS_KEY, {});
-    if (approved[req.name] === req.hash) return Promise.resolve(true);
-    const key = `${req.name}:${req.hash}`;
-    let pending = asking.get(key);
-    if (!pending) {
-      const commandLine = [req.command, ...req.args].join(' ');
-      pending = Promise.resolve(
-        vscode.window.showWarningMessage(
-          `Start the MCP server "${req.name}"${req.origin ? ` from ${vscode.workspace.asRelativePath(req.origin)}` : ''}? It runs \`${commandLine}\` in ${vscode.workspace.asRelativePath(req.cwd)} with your permissions.`,
-          'Allow',
-          "Don't Allow",
-        ),
-      ).then(async (pick) => {
-        asking.delete(key);
-        if (pick !== 'Allow') return false;
-        const now = context.workspaceState.get<Record<string, string>>(APPROVALS_KEY, {});
-        await context.workspaceState.update(APPROVALS_KEY, { ...now, [req.name]: req.hash });
-        return true;
-      });
-      asking.set(key, pending);
-    }
-    return pending;
-  };
+  const approvals = new McpApprovals(context.workspaceState, log);
+  // Stdio-only approvals of earlier versions were keyed by the expanded definition: those servers ask once more.
+  void context.workspaceState.update('elixirAgent.mcp.approvedStdio', undefined);
+  // What no `${VAR}` may expand to: the credential variables, and the key in SecretStorage.
+  const secrets = new HeldSecrets(process.env);
+  secrets.addSource(() => context.secrets.get(SECRET_API_KEY));
 
   const manager = new McpManager({
     trusted: vscode.workspace.isTrusted,
-    approveStdio,
+    approve: approvals.approve,
+    approvalHint: 'run "Elixir Agent: Review MCP Server Approvals" or click MCP in the status bar to allow it',
+    secrets,
     clientInfo: { name: 'elixir-agent', version: String((context.extension.packageJSON as { version?: string }).version ?? '0.0.0') },
     log,
   });
@@ -76,9 +90,11 @@ export function registerMcp(rt: Runtime): McpService {
     loading = loading.then(async () => {
       const config = vscode.workspace.getConfiguration(CONFIG_SECTION);
       const tidewavePort = config.get<number>('tidewave.port', 0);
+      const settings = serverSettings();
       const { servers, problems } = await collectServers({
         folders: folders(),
-        settings: config.get<unknown>('mcp.servers', {}),
+        settings: settings.user,
+        projectSettings: settings.project,
         tidewave: config.get<boolean>('tidewave.enabled', true) ? { port: tidewavePort > 0 ? tidewavePort : undefined } : false,
       });
       // Restricted Mode: no MCP server at all (a project's .mcp.json could point anywhere).
@@ -118,7 +134,7 @@ export function registerMcp(rt: Runtime): McpService {
     watcher.onDidDelete(reloadSoon);
   }
 
-  const statusBar = rt.track(new McpStatusBar(manager, COMMANDS.reconnectMcp));
+  const statusBar = rt.track(new McpStatusBar(manager, COMMANDS.reconnectMcp, (name) => approvals.review(manager, name)));
 
   const service: McpService = {
     tools: () => manager.tools(),
@@ -130,6 +146,7 @@ export function registerMcp(rt: Runtime): McpService {
     reconnect: (name) => manager.reconnect(name),
     toolHint: (server, tool) => manager.toolHint(server, tool),
     problems: () => manager.problems(),
+    approvalRequest: (name) => manager.approvalRequest(name),
   };
 
   rt.registerCommand(COMMANDS.reconnectMcp, async (arg?: unknown) => {
@@ -137,6 +154,10 @@ export function registerMcp(rt: Runtime): McpService {
     if (typeof arg === 'string') return manager.reconnect(arg);
     if (arg === true || (typeof arg === 'object' && arg !== null && (arg as { all?: boolean }).all)) return manager.reconnect();
     return statusBar.pick();
+  });
+  rt.registerCommand(COMMANDS.reviewMcpApprovals, async (arg?: unknown) => {
+    await loading;
+    return approvals.review(manager, arg);
   });
 
   void reload();

@@ -1,7 +1,7 @@
 /**
- * The MCP status item (connected / connecting / down / needs approval) and
- * its details picker: reconnect one server or all, approve a stdio server,
- * show the log.
+ * The MCP status item (connected / connecting / down / awaiting approval) and
+ * its details picker: reconnect one server or all, review (allow, refuse) a
+ * server the repository declares, show the log.
  */
 import * as vscode from 'vscode';
 import type { McpManager, McpServerStatus } from '../../core/mcp';
@@ -16,7 +16,7 @@ const ICON: Record<McpServerStatus['state'], string> = {
 
 /** One line of text for a server, as the status tooltip and the picker show it. */
 export function describeServer(s: McpServerStatus): string {
-  return `${s.name}: ${s.needsApproval ? 'needs approval' : s.state}${s.detail ? ` (${s.detail})` : ''}`;
+  return `${s.name}: ${s.needsApproval ? 'awaiting approval' : s.state}${s.detail ? ` (${s.detail})` : ''}`;
 }
 
 /** Short text of the overall state for the status bar. */
@@ -25,7 +25,7 @@ export function summarize(states: McpServerStatus[]): { text: string; summary: s
   const connected = count('connected');
   const approval = states.filter((s) => s.needsApproval).length;
   if (count('connecting') > 0) return { text: '$(sync~spin) MCP', summary: 'connecting' };
-  if (approval > 0) return { text: `$(shield) MCP ${connected}/${states.length}`, summary: `${approval} waiting for approval` };
+  if (approval > 0) return { text: `$(shield) MCP ${connected}/${states.length}`, summary: `${approval} awaiting your approval` };
   if (count('down') > 0) return { text: `$(debug-disconnect) MCP ${connected}/${states.length}`, summary: `${count('down')} down` };
   if (connected === states.length) return { text: `$(plug) MCP ${connected}`, summary: 'all connected' };
   return { text: `$(plug) MCP ${connected}/${states.length}`, summary: `${connected} connected` };
@@ -38,6 +38,8 @@ export class McpStatusBar implements vscode.Disposable {
   constructor(
     private readonly manager: McpManager,
     command: string,
+    /** Shows a repository server's definition to allow or refuse it. */
+    private readonly review: (name: string) => Promise<unknown>,
   ) {
     this.item.name = 'Elixir Agent: MCP servers';
     this.item.command = command;
@@ -65,7 +67,7 @@ export class McpStatusBar implements vscode.Disposable {
       md.appendText(`${p}\n`);
       md.appendMarkdown('\n');
     }
-    md.appendMarkdown('\n_Click to reconnect or see details._');
+    md.appendMarkdown(states.some((s) => s.needsApproval) ? '\n_Click to review the servers awaiting your approval._' : '\n_Click to reconnect or see details._');
     this.item.tooltip = md;
     this.item.show();
   }
@@ -87,10 +89,13 @@ export class McpStatusBar implements vscode.Disposable {
       { label: '$(refresh) Reconnect all', description: `${states.length} server${states.length === 1 ? '' : 's'}`, run: () => this.manager.reconnect() },
       ...states.map<Item>((s) => ({
         label: `${ICON[s.state]} ${s.name}`,
-        description: s.needsApproval ? 'approve and start' : s.state === 'connected' ? `${s.tools.length} tools` : s.state,
+        description: s.needsApproval ? 'awaiting your approval: review its definition' : s.state === 'connected' ? `${s.tools.length} tools` : s.state,
         detail: [s.detail, s.target].filter(Boolean).join(' · '),
-        run: () => this.manager.reconnect(s.name),
+        run: () => (s.needsApproval ? this.review(s.name) : this.manager.reconnect(s.name)),
       })),
+      ...(states.some((s) => s.project)
+        ? [{ label: '$(shield) Review approvals', description: 'servers the repository declares', run: () => Promise.resolve(vscode.commands.executeCommand(COMMANDS.reviewMcpApprovals)) }]
+        : []),
       { label: '$(output) Show log', run: () => Promise.resolve(vscode.commands.executeCommand(COMMANDS.showLog)) },
     ];
     const picked = await vscode.window.showQuickPick(items, { title: 'MCP servers', placeHolder: 'Reconnect a server, or all of them' });

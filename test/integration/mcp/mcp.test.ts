@@ -99,9 +99,13 @@ describe('MCP in the real editor (mcp_app)', function () {
     assert.ok(tw.requests.every((r) => r.headers.origin === undefined && r.status !== 403));
   });
 
-  it('picks up a .mcp.json written while running (declared beats discovered) and reconnects on command', async () => {
+  it('picks up a .mcp.json written while running (declared beats discovered, once approved) and reconnects on command', async () => {
     const url = `http://127.0.0.1:${tw!.port}/tidewave/mcp`;
     await fs.writeFile(path.join(root(), '.mcp.json'), JSON.stringify({ mcpServers: { tidewave: { type: 'http', url } } }));
+    await mcpState(rt, 'tidewave', (x) => x.source === 'mcp.json' && !!x.needsApproval);
+    const req = rt.services.mcp!.approvalRequest('tidewave');
+    assert.deepStrictEqual([req?.transport, req?.url], ['http', url]);
+    await vscode.commands.executeCommand(COMMANDS.reviewMcpApprovals, { server: 'tidewave', hash: req!.hash, decision: 'allow' });
     await mcpState(rt, 'tidewave', (x) => x.source === 'mcp.json' && x.state === 'connected');
     const before = tw!.requests.filter((r) => r.rpc.includes('initialize')).length;
     await vscode.commands.executeCommand(COMMANDS.reconnectMcp, 'tidewave');

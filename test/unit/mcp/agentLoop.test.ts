@@ -35,7 +35,7 @@ describe('MCP tools in the agent loop', function () {
   beforeEach(async () => {
     model = await ScriptedModelServer.start({ apiKey: API_KEY, minCacheTokens: 0 });
     tidewave = await startTidewaveProcess();
-    manager = new McpManager({ servers: [{ name: 'tidewave', config: { type: 'http', url: `http://127.0.0.1:${tidewave.port}/tidewave/mcp` }, source: 'mcp.json' }], ...FAST });
+    manager = new McpManager({ servers: [{ name: 'tidewave', config: { type: 'http', url: `http://127.0.0.1:${tidewave.port}/tidewave/mcp` }, source: 'mcp.json' }], approve: () => true, ...FAST });
     manager.start();
     await waitForState(manager, 'tidewave', 'connected');
   });

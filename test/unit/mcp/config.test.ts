@@ -7,7 +7,7 @@ import { parseMcpJson, type ParseOptions } from '../../../src/core/mcp/config';
 import { matchesMcpPattern, mcpToolHint, mcpToolName, parseMcpToolName } from '../../../src/core/mcp/naming';
 import { dependsOnTidewave, devPortFromConfig } from '../../../src/core/mcp/tidewave';
 
-const opts = (env: Record<string, string> = {}): ParseOptions => ({ source: 'mcp.json', origin: '/p/.mcp.json', env, baseDir: '/p' });
+const opts = (): ParseOptions => ({ source: 'mcp.json', origin: '/p/.mcp.json', baseDir: '/p' });
 
 async function project(files: Record<string, string>): Promise<string> {
   const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'mcp-config-'));
@@ -19,7 +19,7 @@ async function project(files: Record<string, string>): Promise<string> {
 }
 
 describe('MCP configuration', () => {
-  it('reads Claude Code .mcp.json entries of every type, expanding ${VAR} and ${VAR:-default}', () => {
+  it('reads Claude Code .mcp.json entries of every type as declared (variables expanded only after approval), each a project server', () => {
     const text = JSON.stringify({
       mcpServers: {
         tidewave: { type: 'http', url: 'http://localhost:${PORT:-4000}/tidewave/mcp' },
@@ -32,23 +32,18 @@ describe('MCP configuration', () => {
         badUrl: { type: 'http', url: 'not a url' },
       },
     });
-    const { servers, problems } = parseMcpJson(text, opts({ TOKEN: 's3cret' }));
+    const { servers, problems } = parseMcpJson(text, opts());
+    const declared = { source: 'mcp.json', origin: '/p/.mcp.json', project: true };
     assert.deepEqual(servers, [
-      { name: 'tidewave', config: { type: 'http', url: 'http://localhost:4000/tidewave/mcp', headers: undefined }, source: 'mcp.json', origin: '/p/.mcp.json', tidewave: true },
-      { name: 'remote', config: { type: 'sse', url: 'https://mcp.example.com/sse', headers: { Authorization: 'Bearer s3cret' } }, source: 'mcp.json', origin: '/p/.mcp.json' },
+      { name: 'tidewave', config: { type: 'http', url: 'http://localhost:${PORT:-4000}/tidewave/mcp', headers: undefined }, ...declared, tidewave: true },
+      { name: 'remote', config: { type: 'sse', url: 'https://mcp.example.com/sse', headers: { Authorization: 'Bearer ${TOKEN}' } }, ...declared },
       {
         name: 'local',
-        config: { type: 'stdio', command: 'npx', args: ['-y', 'pkg@latest'], env: { KEY: 's3cret', N: '3' }, cwd: '/p/tools' },
-        source: 'mcp.json',
-        origin: '/p/.mcp.json',
+        config: { type: 'stdio', command: 'npx', args: ['-y', 'pkg@${VERSION:-latest}'], env: { KEY: '${TOKEN}', N: '3' }, cwd: '/p/tools' },
+        ...declared,
+        baseDir: '/p',
       },
-      {
-        name: 'needsVar',
-        config: { type: 'http', url: 'https://x.example/', headers: undefined },
-        source: 'mcp.json',
-        origin: '/p/.mcp.json',
-        problem: 'missing environment variable MISSING (used in /p/.mcp.json)',
-      },
+      { name: 'needsVar', config: { type: 'http', url: 'https://x.example/${MISSING}', headers: undefined }, ...declared },
     ]);
     assert.deepEqual(problems, [
       '/p/.mcp.json: server "wrong" has type "ws"; supported types are "stdio", "http" and "sse"',
@@ -73,17 +68,25 @@ describe('MCP configuration', () => {
       'config/dev.exs': 'config :app, AppWeb.Endpoint, http: [ip: {127, 0, 0, 1}, port: String.to_integer(System.get_env("PORT") || "4100")]',
     });
     const b = await project({ '.mcp.json': JSON.stringify({ mcpServers: { shared: { type: 'http', url: 'http://b/mcp' } } }) });
-    const { servers, problems } = await collectServers({ folders: [a, b], settings: { onlyA: { type: 'http', url: 'http://settings/mcp' } }, env: {} });
+    const { servers, problems } = await collectServers({
+      folders: [a, b],
+      settings: { onlyA: { type: 'http', url: 'http://settings/mcp' }, mine: { command: 'my-server' } },
+      projectSettings: [{ value: { mine: { type: 'http', url: 'http://workspace/mcp' } }, origin: `${a}/.vscode/settings.json`, baseDir: a }],
+      env: {},
+    });
     assert.deepEqual(
-      servers.map((s) => [s.name, s.source, s.config.type === 'stdio' ? s.config.command : s.config.url]),
+      servers.map((s) => [s.name, s.source, s.config.type === 'stdio' ? s.config.command : s.config.url, !!s.project]),
       [
-        ['onlyA', 'settings', 'http://settings/mcp'],
-        ['shared', 'mcp.json', 'http://a/mcp'],
-        ['tidewave', 'tidewave', 'http://127.0.0.1:4100/tidewave/mcp'],
+        ['mine', 'settings', 'http://workspace/mcp', true],
+        ['onlyA', 'settings', 'http://settings/mcp', false],
+        ['shared', 'mcp.json', 'http://a/mcp', true],
+        ['tidewave', 'tidewave', 'http://127.0.0.1:4100/tidewave/mcp', false],
       ],
     );
-    assert.equal(problems.length, 2);
+    assert.equal(problems.length, 3);
     assert.match(problems.join('\n'), /server "onlyA" from .* is ignored: "onlyA" from setting elixirAgent\.mcp\.servers has the same name/);
+    // The workspace's value wins over the user's (as VS Code merges settings), and needs approval.
+    assert.match(problems.join('\n'), /server "mine" from setting elixirAgent\.mcp\.servers is ignored: "mine" from .*\.vscode\/settings\.json has the same name/);
 
     // A declared Tidewave is not discovered twice; the port setting wins over config/dev.exs.
     const declared = await collectServers({ folders: [a], settings: { tidewave: { type: 'http', url: 'http://localhost:4000/tidewave/mcp' } } });

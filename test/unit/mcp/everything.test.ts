@@ -3,7 +3,7 @@ import { promises as fs } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { createMcpManager, McpManager } from '../../../src/core/mcp';
-import type { McpServerSpec, StdioApprovalRequest } from '../../../src/core/mcp/types';
+import type { McpApprovalRequest, McpServerSpec } from '../../../src/core/mcp/types';
 import { call, everythingBin, repoRoot, startEverythingHttp, status, textOf, waitForState } from './helpers';
 
 const FAST = { backoff: { initialMs: 50, maxMs: 200, maxStdioAttempts: 3 }, healthIntervalMs: 0 };
@@ -25,13 +25,13 @@ describe('MCP against the reference server (server-everything)', function () {
 
   describe('over stdio', () => {
     it('starts once approved, maps annotations, passes results and isError through', async () => {
-      const asked: StdioApprovalRequest[] = [];
-      manager = new McpManager({ servers: [stdioSpec({ env: { EA_TEST: 'from-mcp-json' } })], approveStdio: (r) => (asked.push(r), true), ...FAST });
+      const asked: McpApprovalRequest[] = [];
+      manager = new McpManager({ servers: [stdioSpec({ env: { EA_TEST: 'from-mcp-json' } })], approve: (r) => (asked.push(r), true), ...FAST });
       manager.start();
       const s = await waitForState(manager, 'everything', 'connected');
       assert.deepEqual(
-        asked.map((r) => ({ name: r.name, command: r.command, args: r.args, cwd: r.cwd, origin: r.origin, hash: r.hash.length })),
-        [{ name: 'everything', command: process.execPath, args: [everythingBin, 'stdio'], cwd: repoRoot, origin: '/project/.mcp.json', hash: 16 }],
+        asked.map((r) => ({ name: r.name, transport: r.transport, command: r.command, args: r.args, cwd: r.cwd, env: r.envNames, origin: r.origin, hash: r.hash.length })),
+        [{ name: 'everything', transport: 'stdio', command: process.execPath, args: [everythingBin, 'stdio'], cwd: repoRoot, env: ['EA_TEST'], origin: '/project/.mcp.json', hash: 32 }],
       );
       assert.ok(s.tools.includes('mcp__everything__echo') && s.tools.includes('mcp__everything__get-sum'), s.tools.join());
       assert.deepEqual(s.serverTools, s.tools.map((t) => t.replace(/^mcp__everything__/, '')));
@@ -74,30 +74,31 @@ describe('MCP against the reference server (server-everything)', function () {
         path.join(dir, '.mcp.json'),
         JSON.stringify({ mcpServers: { everything: { command: '${EA_NODE}', args: ['${EA_BIN}', 'stdio'], env: { EA_FROM: '${EA_FROM:-default}' } } } }),
       );
-      manager = await createMcpManager({ cwd: dir, approveStdio: () => true, env: { ...process.env, EA_NODE: process.execPath, EA_BIN: everythingBin }, ...FAST });
+      manager = await createMcpManager({ cwd: dir, approve: () => true, env: { ...process.env, EA_NODE: process.execPath, EA_BIN: everythingBin }, ...FAST });
       await manager.whenSettled();
       assert.deepEqual(
         manager.states().map((s) => ({ name: s.name, state: s.state, source: s.source, target: s.target })),
-        [{ name: 'everything', state: 'connected', source: 'mcp.json', target: `${process.execPath} ${everythingBin} stdio` }],
+        // The status shows the definition as declared, not the values.
+        [{ name: 'everything', state: 'connected', source: 'mcp.json', target: '${EA_NODE} ${EA_BIN} stdio' }],
       );
       const env = JSON.parse(textOf(await call(manager, 'mcp__everything__get-env', {}))) as Record<string, string>;
       assert.deepEqual([env.EA_FROM, env.EA_BIN], ['default', everythingBin]);
     });
 
     it('stays disabled in an untrusted workspace and until the user approves it', async () => {
-      manager = new McpManager({ servers: [stdioSpec()], trusted: false, approveStdio: () => true, ...FAST });
+      manager = new McpManager({ servers: [stdioSpec()], trusted: false, approve: () => true, ...FAST });
       manager.start();
       const untrusted = await waitForState(manager, 'everything', 'disabled');
       assert.deepEqual(
         { detail: untrusted.detail, tools: manager.tools() },
-        { detail: 'stdio servers start only in a trusted workspace (Restricted Mode)', tools: [] },
+        { detail: 'servers the repository declares are used only in a trusted workspace (Restricted Mode)', tools: [] },
       );
       await manager.dispose();
 
       let answer = false;
-      manager = new McpManager({ servers: [stdioSpec()], approveStdio: () => answer, ...FAST });
+      manager = new McpManager({ servers: [stdioSpec()], approve: () => answer, ...FAST });
       manager.start();
-      const refused = await waitForState(manager, 'everything', 'disabled', (s) => !!s.detail?.startsWith('not started'));
+      const refused = await waitForState(manager, 'everything', 'disabled', (s) => !!s.detail?.startsWith('not approved'));
       assert.equal(refused.needsApproval, true);
       answer = true;
       await manager.reconnect('everything');
@@ -105,7 +106,7 @@ describe('MCP against the reference server (server-everything)', function () {
     });
 
     it('gives an error result when the server dies mid-call, then restarts it', async () => {
-      manager = new McpManager({ servers: [stdioSpec()], approveStdio: () => true, ...FAST });
+      manager = new McpManager({ servers: [stdioSpec()], approve: () => true, ...FAST });
       manager.start();
       await waitForState(manager, 'everything', 'connected');
       const env = JSON.parse(textOf(await call(manager, 'mcp__everything__get-env', {}))) as Record<string, string>;
@@ -122,7 +123,7 @@ describe('MCP against the reference server (server-everything)', function () {
     });
 
     it('times out a call that takes too long, and cancels on abort', async () => {
-      manager = new McpManager({ servers: [stdioSpec()], approveStdio: () => true, callTimeoutMs: 300, ...FAST });
+      manager = new McpManager({ servers: [stdioSpec()], approve: () => true, callTimeoutMs: 300, ...FAST });
       manager.start();
       await waitForState(manager, 'everything', 'connected');
       const slow = await call(manager, 'mcp__everything__trigger-long-running-operation', { duration: 5, steps: 1 });
@@ -141,7 +142,7 @@ describe('MCP against the reference server (server-everything)', function () {
     it('reports a command that cannot start, with a bounded number of retries', async () => {
       manager = new McpManager({
         servers: [{ name: 'broken', config: { type: 'stdio', command: '/nonexistent/mcp-server', args: [] }, source: 'settings' }],
-        approveStdio: () => true,
+        approve: () => true,
         ...FAST,
       });
       manager.start();
