@@ -11,46 +11,27 @@
  * 255-character file name). RE2-style engines (re2js) are linear but would
  * match 10,000 paths an order of magnitude slower than this.
  *
- * How: the glob is compiled (by a parser that never backtracks) into a
- * Thompson NFA and the path is run through it keeping the SET of live states
- * (no backtracking, no captures). Each character advances every live state
- * at most once (a generation mark dedups them), so a match costs at most
- * O(path length x NFA states), and the NFA has at most 2 states per pattern
- * character: linear in the path for a given glob, whatever the pattern. The
- * sets met are remembered as DFA states (built lazily, a bounded cache), so
- * a path usually costs one array lookup per character.
- * Patterns are capped at MAX_GLOB_LENGTH characters so one test stays small.
+ * How: the glob is compiled here (one pass, no backtracking) into a
+ * Thompson NFA, and globDfa.ts runs the path through it keeping the SET of
+ * live states (no backtracking, no captures). Each character advances every
+ * live state at most once, so a match costs at most O(path length x NFA
+ * states), and the NFA has at most 3 states per pattern character: linear in
+ * the path for a given glob, whatever the pattern. The sets met are cached
+ * as DFA states, so a path usually costs one array lookup per character.
+ * Bounds: MAX_GLOB_LENGTH characters per glob, MAX_MATCH_WORK state steps
+ * per test (a clear GlobTooComplexError past it, never a long stretch).
  *
  * Syntax (unchanged): `*` any characters but `/`, `?` one of them, `**` as a
  * whole segment any number of folders (`a/**` everything below a), `[abc]`,
  * `[a-z]`, `[!abc]`/`[^abc]` classes, `{a,b}` alternatives (nestable), `\x`
  * a literal x. The whole relative path must match.
  */
+import { ANY, CLS, LIT, MATCH, NfaMatcher, SPLIT, STAR, STAR_ALL, type Nfa } from './globDfa';
 import { ToolError } from './types';
 
+export { GlobTooComplexError, MAX_MATCH_WORK } from './globDfa';
+
 export const MAX_GLOB_LENGTH = 4096;
-
-const SLASH = 47;
-/** State kinds. */
-const LIT = 0;
-const ANY = 1; // any code unit but '/'
-const CLS = 2;
-const STAR = 3; // `*`: any code units but '/', staying here; epsilon to out
-const STAR_ALL = 4; // trailing `**`: any code units, staying here; epsilon to out
-const SPLIT = 5; // epsilon to out and out2
-const MATCH = 6;
-
-interface State {
-  kind: number;
-  /** LIT: the code unit (and its other case when case-insensitive). */
-  c: number;
-  c2: number;
-  /** CLS: inclusive [lo, hi] pairs; neg: complement (never '/'). */
-  ranges?: number[];
-  neg?: boolean;
-  out: number;
-  out2: number;
-}
 
 /** A fragment under construction: its start state and the dangling exits to patch. */
 interface Frag {
@@ -66,34 +47,49 @@ export interface GlobMatcher {
   readonly source: string;
 }
 
-class Builder {
-  readonly states: State[] = [];
+class Builder implements Nfa {
+  readonly kind: number[] = [];
+  /** LIT: the code unit, and its other case when case-insensitive. */
+  readonly c1: number[] = [];
+  readonly c2: number[] = [];
+  readonly out: number[] = [];
+  readonly out2: number[] = [];
+  /** CLS: inclusive [lo, hi] pairs; neg: the complement (never '/'). */
+  readonly ranges: Array<number[] | null> = [];
+  readonly neg: boolean[] = [];
   constructor(private readonly nocase: boolean) {}
 
-  add(kind: number, extra: Partial<State> = {}): number {
-    this.states.push({ kind, c: -1, c2: -1, out: -1, out2: -1, ...extra });
-    return this.states.length - 1;
+  add(kind: number, out = -1, out2 = -1): number {
+    this.kind.push(kind);
+    this.c1.push(-1);
+    this.c2.push(-1);
+    this.out.push(out);
+    this.out2.push(out2);
+    this.ranges.push(null);
+    this.neg.push(false);
+    return this.kind.length - 1;
   }
   patch(f: Frag, to: number): void {
     for (const e of f.exits) {
-      if (e.second) this.states[e.s].out2 = to;
-      else this.states[e.s].out = to;
+      if (e.second) this.out2[e.s] = to;
+      else this.out[e.s] = to;
     }
   }
-  one(kind: number, extra: Partial<State> = {}): Frag {
-    const s = this.add(kind, extra);
+  one(kind: number): Frag {
+    const s = this.add(kind);
     return { start: s, exits: [{ s, second: false }] };
   }
   lit(ch: string): Frag {
+    const f = this.one(LIT);
     const c = ch.charCodeAt(0);
-    let c2 = c;
+    this.c1[f.start] = c;
+    this.c2[f.start] = c;
     if (this.nocase) {
       const lo = ch.toLowerCase();
-      const up = ch.toUpperCase();
-      const other = lo === ch ? up : lo;
-      if (other.length === 1) c2 = other.charCodeAt(0);
+      const other = lo === ch ? ch.toUpperCase() : lo;
+      if (other.length === 1) this.c2[f.start] = other.charCodeAt(0);
     }
-    return this.one(LIT, { c, c2 });
+    return f;
   }
   /** An empty fragment (a SPLIT whose both exits go to the same place). */
   empty(): Frag {
@@ -106,12 +102,10 @@ class Builder {
     return { start: parts[0].start, exits: parts[parts.length - 1].exits };
   }
   alt(choices: Frag[]): Frag {
-    let acc = choices[choices.length - 1];
-    for (let k = choices.length - 2; k >= 0; k--) {
-      const s = this.add(SPLIT, { out: choices[k].start, out2: acc.start });
-      acc = { start: s, exits: [...choices[k].exits, ...acc.exits] };
-    }
-    return acc;
+    const exits = choices.flatMap((c) => c.exits);
+    let start = choices[choices.length - 1].start;
+    for (let k = choices.length - 2; k >= 0; k--) start = this.add(SPLIT, choices[k].start, start);
+    return { start, exits };
   }
   /** (?:[^/]*\/)* */
   folders(): Frag {
@@ -119,7 +113,7 @@ class Builder {
   }
   /** Zero or more of `body`. */
   star(body: Frag): Frag {
-    const s = this.add(SPLIT, { out: body.start });
+    const s = this.add(SPLIT, body.start);
     this.patch(body, s);
     return { start: s, exits: [{ s, second: true }] };
   }
@@ -143,14 +137,14 @@ function classFrag(b: Builder, body: string, negate: boolean, nocase: boolean): 
       k += 2;
     } else push(body[k], body[k]);
   }
-  return b.one(CLS, { ranges, neg: negate });
+  const f = b.one(CLS);
+  b.ranges[f.start] = ranges;
+  b.neg[f.start] = negate;
+  return f;
 }
 
-/**
- * Compile a glob. `anyDirPrefix`: the glob may also match after any leading
- * folders (an unanchored .gitignore rule, `(?:.*\/)?` in front).
- */
-export function compileGlob(glob: string, options: { nocase?: boolean; anyDirPrefix?: boolean } = {}): GlobMatcher {
+/** Compile a glob (nocase: letters match either case, as on macOS and Windows file systems). */
+export function compileGlob(glob: string, options: { nocase?: boolean } = {}): GlobMatcher {
   if (glob.length > MAX_GLOB_LENGTH) throw new ToolError(`The glob is too long (${glob.length} characters, at most ${MAX_GLOB_LENGTH}).`);
   const nocase = options.nocase ?? false;
   const b = new Builder(nocase);
@@ -227,203 +221,8 @@ export function compileGlob(glob: string, options: { nocase?: boolean; anyDirPre
     i++;
   }
   if (stack.length > 1) throw new ToolError(`Invalid glob "${glob.length > 200 ? `${glob.slice(0, 200)}…` : glob}": a "{" is not closed.`);
-  const parts = stack[0].seq;
-  // (?:.*/)? in front: zero or more whole folders, the same language.
-  if (options.anyDirPrefix && !parts[0]?.folders) parts.unshift(b.folders());
-  const whole = b.concat(parts);
+  const whole = b.concat(stack[0].seq);
   b.patch(whole, b.add(MATCH));
-  return new NfaMatcher(b.states, whole.start, glob);
+  return new NfaMatcher(b, whole.start, glob);
 }
 
-/** Sets of NFA states larger than this are not cached as DFA states; the path is then matched state by state. */
-const MAX_CACHED_SET = 64;
-/** DFA states kept per glob; past this the cache restarts (as RE2's does), so memory stays bounded. */
-const MAX_DFA_STATES = 256;
-/**
- * NFA states one test may step through: about 5 ms on an idle core, where
- * no sensible glob comes near (`**\/*.ex` spends under 10 per path character).
- */
-export const MAX_MATCH_WORK = 500_000;
-
-/** A glob whose matching would take too long on some path: a clear error, never a hang. */
-export class GlobTooComplexError extends ToolError {}
-
-/** One DFA state: a set of NFA states, built the first time a path reaches it. */
-interface DState {
-  set: Int32Array;
-  accept: boolean;
-  /** Next DFA state per ASCII code unit (-1: not built yet); the others in `wide`. */
-  ascii: Int16Array;
-  wide?: Map<number, number>;
-}
-
-/**
- * The NFA run as a lazily built DFA: a character whose transition is known
- * costs one array lookup; an unknown one one NFA step (each live state once),
- * remembered while the sets stay small.
- */
-class NfaMatcher implements GlobMatcher {
-  private readonly mark: Int32Array;
-  private gen = 0;
-  private readonly work: Int32Array;
-  private bufA: Int32Array;
-  private bufB: Int32Array;
-  private dfa: DState[] = [];
-  private index = new Map<string, number>();
-  private startState = -1;
-
-  // The NFA as parallel arrays (one shape for V8, no object per state).
-  private readonly kind: Uint8Array;
-  private readonly c1: Int32Array;
-  private readonly c2: Int32Array;
-  private readonly out: Int32Array;
-  private readonly out2: Int32Array;
-  private readonly ranges: Array<Int32Array | null>;
-  private readonly neg: Uint8Array;
-
-  constructor(
-    states: State[],
-    private readonly start: number,
-    readonly source: string,
-  ) {
-    const n = states.length;
-    this.kind = Uint8Array.from(states, (s) => s.kind);
-    this.c1 = Int32Array.from(states, (s) => s.c);
-    this.c2 = Int32Array.from(states, (s) => s.c2);
-    this.out = Int32Array.from(states, (s) => s.out);
-    this.out2 = Int32Array.from(states, (s) => s.out2);
-    this.ranges = states.map((s) => (s.ranges ? Int32Array.from(s.ranges) : null));
-    this.neg = Uint8Array.from(states, (s) => (s.neg ? 1 : 0));
-    this.mark = new Int32Array(n);
-    // Only SPLITs and stars push, each at most twice per step (a state is marked when popped).
-    this.work = new Int32Array(2 * n + 2);
-    this.bufA = new Int32Array(n);
-    this.bufB = new Int32Array(n);
-  }
-
-  private newGen(): void {
-    if (this.gen > 0x3fffffff) {
-      this.mark.fill(0);
-      this.gen = 0;
-    }
-    this.gen++;
-  }
-
-  /** Add `s` and what it reaches by epsilon moves to `into[len..]` (once per generation); returns the new length. */
-  private closure(into: Int32Array, len: number, s: number): number {
-    const { work, mark, kind, out, out2, gen } = this;
-    let top = 0;
-    work[top++] = s;
-    while (top > 0) {
-      const t = work[--top];
-      if (t < 0 || mark[t] === gen) continue;
-      mark[t] = gen;
-      const k = kind[t];
-      if (k !== SPLIT) into[len++] = t;
-      if (k === SPLIT && out2[t] >= 0 && mark[out2[t]] !== gen) work[top++] = out2[t];
-      if ((k === SPLIT || k === STAR || k === STAR_ALL) && out[t] >= 0 && mark[out[t]] !== gen) work[top++] = out[t];
-    }
-    return len;
-  }
-
-  private accepts(t: number, c: number): boolean {
-    switch (this.kind[t]) {
-      case LIT:
-        return c === this.c1[t] || c === this.c2[t];
-      case ANY:
-      case STAR:
-        return c !== SLASH;
-      case STAR_ALL:
-        return true;
-      case CLS: {
-        const r = this.ranges[t]!;
-        let inside = false;
-        for (let k = 0; k < r.length && !inside; k += 2) inside = c >= r[k] && c <= r[k + 1];
-        return this.neg[t] ? !inside && c !== SLASH : inside;
-      }
-      default:
-        return false;
-    }
-  }
-
-  /** The states reached from `from[0..len)` on `c`, into `into`; returns their count. */
-  private step(from: Int32Array, len: number, c: number, into: Int32Array): number {
-    this.newGen();
-    let n = 0;
-    for (let k = 0; k < len; k++) {
-      const t = from[k];
-      if (this.accepts(t, c)) n = this.closure(into, n, this.kind[t] === STAR || this.kind[t] === STAR_ALL ? t : this.out[t]);
-    }
-    return n;
-  }
-
-  private intern(set: Int32Array, len: number): number {
-    const sorted = set.slice(0, len).sort();
-    const key = sorted.join(',');
-    const known = this.index.get(key);
-    if (known !== undefined) return known;
-    if (this.dfa.length >= MAX_DFA_STATES) {
-      this.dfa = [];
-      this.index = new Map();
-      this.startState = -1;
-    }
-    let accept = false;
-    for (const t of sorted) if (this.kind[t] === MATCH) accept = true;
-    this.dfa.push({ set: sorted, accept, ascii: new Int16Array(128).fill(-1) });
-    this.index.set(key, this.dfa.length - 1);
-    return this.dfa.length - 1;
-  }
-
-  private charge(spent: number, path: string): void {
-    if (spent > MAX_MATCH_WORK) {
-      throw new GlobTooComplexError(`The glob ${JSON.stringify(this.source.length > 100 ? `${this.source.slice(0, 100)}…` : this.source)} is too complex to match against ${JSON.stringify(path.length > 100 ? `…${path.slice(-100)}` : path)}: use fewer * wildcards and {…} alternatives.`);
-    }
-  }
-
-  /** Go on state by state from position `i` with the live set in bufA. */
-  private runNfa(path: string, i: number, len: number, spent: number): boolean {
-    let cur = this.bufA;
-    let next = this.bufB;
-    for (; i < path.length && len > 0; i++) {
-      const n = this.step(cur, len, path.charCodeAt(i), next);
-      spent += len + n;
-      this.charge(spent, path);
-      [cur, next] = [next, cur];
-      len = n;
-    }
-    [this.bufA, this.bufB] = [cur, next];
-    for (let k = 0; k < len; k++) if (this.kind[cur[k]] === MATCH) return true;
-    return false;
-  }
-
-  test(path: string): boolean {
-    let d = this.startState;
-    if (d < 0) {
-      this.newGen();
-      const len = this.closure(this.bufA, 0, this.start);
-      if (len > MAX_CACHED_SET) return this.runNfa(path, 0, len, len);
-      d = this.startState = this.intern(this.bufA, len);
-    }
-    let ds = this.dfa[d];
-    let spent = 0;
-    for (let i = 0; i < path.length; i++) {
-      if (ds.set.length === 0) return false;
-      const c = path.charCodeAt(i);
-      let to = c < 128 ? ds.ascii[c] : (ds.wide?.get(c) ?? -1);
-      if (to < 0) {
-        const len = this.step(ds.set, ds.set.length, c, this.bufA);
-        spent += ds.set.length + len;
-        this.charge(spent, path);
-        if (len > MAX_CACHED_SET) return this.runNfa(path, i + 1, len, spent);
-        const cache = this.dfa;
-        to = this.intern(this.bufA, len);
-        if (this.dfa === cache) {
-          if (c < 128) ds.ascii[c] = to;
-          else (ds.wide ??= new Map()).set(c, to);
-        }
-      }
-      ds = this.dfa[to];
-    }
-    return ds.accept;
-  }
-}

@@ -74,13 +74,14 @@ export class IgnoreFile {
   private test(r: Rule, rel: string): boolean {
     if (r.re === undefined) {
       try {
-        r.re = compileGlob(r.glob, { anyDirPrefix: !r.anchored });
+        r.re = compileGlob(r.glob);
       } catch {
         r.re = null; // git ignores malformed lines too (and these are too long)
       }
     }
     try {
-      return r.re !== null && r.re.test(rel);
+      // An unanchored rule has no '/', so it can only match the last name (as `(?:.*\/)?rule` would, in less time).
+      return r.re !== null && r.re.test(r.anchored ? rel : rel.slice(rel.lastIndexOf('/') + 1));
     } catch (err) {
       // A rule too complex to decide on this path (a hostile ignore file) does not match it.
       if (err instanceof GlobTooComplexError) return false;
