@@ -143,7 +143,7 @@ export const globTool = defineTool({
     let note: string;
     if (capped || timedOut) {
       const why = capped ? `stopped at ${GLOB_MAX_MATCHES.toLocaleString('en')} matching files` : `stopped after ${budget.seconds} s`;
-      note = `\n\n(The search ${why}: these are the ${matches.length} most recently modified of the ${total.toLocaleString('en')} found so far. Use a more specific pattern or path.)`;
+      note = `\n\n(The search ${why}, before it had seen every file: these are the most recently modified of the ${total.toLocaleString('en')} matching file${total === 1 ? '' : 's'} found by then. Use a more specific pattern or path.)`;
     } else {
       note = moreNote(matches.length, total, 'matching files (the most recently modified)', 'Use a more specific pattern or path to narrow the search.');
     }

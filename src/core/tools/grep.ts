@@ -191,7 +191,7 @@ export const grepTool = defineTool({
     let text: string;
     let summary: string;
     if (g.mode === 'files_with_matches') {
-      summary = `Found ${available}${stoppedEarly ? '+' : ''} file${available === 1 ? '' : 's'}`;
+      summary = `Found ${available}${stoppedEarly ? '+' : ''} file${available === 1 && !stoppedEarly ? '' : 's'}`;
       text = `${summary}\n${entries.join('\n')}`;
     } else if (g.mode === 'count') {
       const total = lines.reduce((n, l) => n + (Number(/:(\d+)$/.exec(l)?.[1]) || 0), 0);

@@ -21,7 +21,7 @@ const BLOCK_BOUND_MS = 1000;
 const longest: Record<string, number> = {};
 
 /** Run `fn` and return its value and the longest event-loop block meanwhile (ms). */
-export async function longestBlock<T>(fn: () => Promise<T>): Promise<{ value: T; ms: number }> {
+async function longestBlock<T>(fn: () => Promise<T>): Promise<{ value: T; ms: number }> {
   const h = monitorEventLoopDelay({ resolution: 2 });
   h.enable();
   try {
@@ -33,7 +33,7 @@ export async function longestBlock<T>(fn: () => Promise<T>): Promise<{ value: T;
 }
 
 /** A repository made to hurt searches. */
-export function hostileWorkspace(options: Parameters<typeof makeWorkspace>[0] = {}): Workspace {
+function hostileWorkspace(options: Parameters<typeof makeWorkspace>[0] = {}): Workspace {
   const ws = makeWorkspace(options);
   // More would test ripgrep rather than us: rg 13 takes ~50 s over 2,000 such rules (linear, but its DFA gives up).
   const hostileRules = Array.from({ length: 150 }, (_, k) => `${'*a'.repeat(12)}${k}b\n${'**/'.repeat(30)}${'*a'.repeat(6)}x${k}`);
