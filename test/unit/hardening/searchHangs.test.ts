@@ -4,10 +4,14 @@
  * of 300 hostile rules, a file that makes `^(a+)+$` backtrack for ages),
  * hostile patterns go to Glob (ripgrep and the JS walk), LS `ignore` and
  * Grep's JS fallback: each returns a result or a clear error, and the event
- * loop is never blocked long. The longest block is measured
- * (monitorEventLoopDelay, 2 ms resolution) and printed; the assertion keeps
- * a wide margin (1 s, against the 50 ms goal) so a loaded machine cannot fail
- * it, while a single match that runs like before (over a minute) does.
+ * loop keeps turning. The longest block is measured (monitorEventLoopDelay,
+ * 2 ms resolution) and printed: 40-110 ms with this machine at load 10-18 on
+ * 2 cores, where an idle async loop already shows 12 ms, so mostly scheduling
+ * and GC. The assertion has a wide margin (5 s, against the 50 ms goal) so
+ * that no load can fail it, while one match that runs like before (over a
+ * minute) does; the structural bounds are asserted where they live (each glob
+ * test bounded: globMatch.test.ts; the regex in a worker: the probe below and
+ * searchCancel.test.ts).
  */
 import * as assert from 'node:assert/strict';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
@@ -17,7 +21,7 @@ import { call, makeWorkspace, type Workspace } from '../tools/helpers';
 
 const rg = ripgrepOnPath();
 /** The assertion's bound on one event-loop block (the goal is 50 ms; see the header). */
-const BLOCK_BOUND_MS = 1000;
+const BLOCK_BOUND_MS = 5000;
 const longest: Record<string, number> = {};
 
 /** Run `fn` and return its value and the longest event-loop block meanwhile (ms). */
@@ -94,12 +98,15 @@ const GREP_ATTACKS: Attack[] = [
   { name: 'a plain search still works', tool: 'Grep', input: () => ({ pattern: 'def hello', output_mode: 'content' }), ok: true, expect: (ws) => `${ws.path('lib/app.ex')}:2:  def hello, do: :world` },
 ];
 
-async function runAttacks(attacks: Attack[], ws: Workspace, ctx: ToolContext, label: string): Promise<void> {
+/** Run the attacks; returns how often a 10 ms timer fired meanwhile (a loop that keeps turning). */
+async function runAttacks(attacks: Attack[], ws: Workspace, ctx: ToolContext, label: string): Promise<number> {
+  let ticks = 0;
+  const probe = setInterval(() => ticks++, 10);
   const { value: results, ms } = await longestBlock(async () => {
     const out: Array<{ ok: boolean; text: string }> = [];
     for (const a of attacks) out.push(await call(a.tool, a.input(ws), ctx));
     return out;
-  });
+  }).finally(() => clearInterval(probe));
   attacks.forEach((a, i) => {
     const r = results[i];
     assert.equal(r.ok, a.ok, `${label} ${a.name}: ${r.text.slice(0, 300)}`);
@@ -108,6 +115,7 @@ async function runAttacks(attacks: Attack[], ws: Workspace, ctx: ToolContext, la
   });
   longest[label] = ms;
   assert.ok(ms < BLOCK_BOUND_MS, `${label}: the event loop was blocked for ${ms.toFixed(0)} ms`);
+  return ticks;
 }
 
 describe('hardening: hostile search patterns', function () {
@@ -145,7 +153,9 @@ describe('hardening: hostile search patterns', function () {
     // A 4 s search limit gives one file 2 s.
     const ws = hostileWorkspace({ ripgrepPath: null, services: { searchTimeoutMs: 4000 } });
     try {
-      await runAttacks(GREP_ATTACKS, ws, ws.ctx, 'Grep (js)');
+      const ticks = await runAttacks(GREP_ATTACKS, ws, ws.ctx, 'Grep (js)');
+      // Two regexes ran for 2 s each in the worker: a free loop ticks ~400 times meanwhile, a blocked one once per attack.
+      assert.ok(ticks >= 20, `the probe ticked ${ticks} times`);
     } finally {
       ws.cleanup();
     }
