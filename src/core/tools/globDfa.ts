@@ -73,7 +73,7 @@ function newGen(): number {
  * The NFA run as a lazily built DFA: a character whose transition is known
  * costs one array lookup; an unknown one one NFA step (each live state once),
  * remembered while the sets stay small. DFA state d's ASCII transitions are
- * trans[d * 128 + c] (-1: not built yet), others in `wide`.
+ * trans[d * 128 + c] (-1: not built yet; MAX_DFA_STATES fits 16 bits), others in `wide`.
  */
 export class NfaMatcher {
   private readonly kind: number[];
@@ -85,7 +85,7 @@ export class NfaMatcher {
   private readonly neg: boolean[];
   private sets: number[][] = [];
   private accepting: boolean[] = [];
-  private trans = new Int32Array(0);
+  private trans = new Int16Array(0);
   private wide = new Map<number, number>();
   private index = new Map<string, number>();
   private startState = -1;
@@ -171,7 +171,7 @@ export class NfaMatcher {
     }
     const d = this.sets.length;
     if ((d + 1) * 128 > this.trans.length) {
-      const grown = new Int32Array(Math.max(4, (d + 1) * 2) * 128).fill(-1);
+      const grown = new Int16Array(Math.max(2, (d + 1) * 2) * 128).fill(-1);
       grown.set(this.trans);
       this.trans = grown;
     }

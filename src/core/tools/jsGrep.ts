@@ -164,10 +164,6 @@ class RegexWorker {
     this.worker.on('exit', () => this.fail(this.failure ?? new ToolError("Grep's search worker stopped.")));
   }
 
-  get pending(): number {
-    return this.queue.length;
-  }
-
   /** Restart the watchdog for the file now at the head of the queue. */
   private arm(): void {
     clearTimeout(this.watchdog);
