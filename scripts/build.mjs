@@ -32,6 +32,8 @@ const node = {
   entryPoints: {
     extension: 'src/extension.ts',
     runtime: 'src/vscode/runtime.ts',
+    // Grep's regex worker (no ripgrep): runtime.js and cli.js load it from next to themselves.
+    grepWorker: 'src/core/tools/grepWorker.ts',
   },
   outdir: 'dist',
   metafile: true,

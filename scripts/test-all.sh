@@ -70,7 +70,7 @@ vsix_contents() {
   local files
   files="$(unzip -Z1 "$vsix")" || return 1
   echo "$files"
-  local allowed='^(\[Content_Types\]\.xml|extension\.vsixmanifest|extension/package\.json|extension/(readme|changelog)\.md|extension/LICENSE(\.txt)?|extension/dist/(extension|runtime|cli|webview)\.js|extension/dist/(webview|codicon)\.css|extension/dist/codicon\.ttf|extension/media/[^ ]+\.(svg|png|md|css))$'
+  local allowed='^(\[Content_Types\]\.xml|extension\.vsixmanifest|extension/package\.json|extension/(readme|changelog)\.md|extension/LICENSE(\.txt)?|extension/dist/(extension|runtime|cli|webview|grepWorker)\.js|extension/dist/(webview|codicon)\.css|extension/dist/codicon\.ttf|extension/media/[^ ]+\.(svg|png|md|css))$'
   local unexpected
   unexpected="$(grep -Ev "$allowed" <<<"$files" || true)"
   local missing=()

@@ -1,98 +1,16 @@
 /**
  * Glob patterns and .gitignore rules, for Glob's exact matching, LS's ignore
- * list and the JS search used when no ripgrep binary exists.
- *   `*` any characters but `/`, `?` one of them, `**` any number of folders,
- *   `[abc]` / `[!abc]` classes, `{a,b}` alternatives, `\x` a literal x.
+ * list and the JS search used when no ripgrep binary exists. The matching
+ * itself (linear time, whatever the pattern) is in globMatch.ts.
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { ToolError } from './types';
+import { compileGlob, GlobTooComplexError, type GlobMatcher } from './globMatch';
+import { Slicer } from './searchLimits';
 
-const escapeRe = (c: string) => c.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
-
-/** The regular-expression source (unanchored) of a glob. */
-export function globSource(glob: string): string {
-  let re = '';
-  let depth = 0;
-  const n = glob.length;
-  let i = 0;
-  while (i < n) {
-    const c = glob[i];
-    if (c === '*') {
-      let j = i;
-      while (glob[j] === '*') j++;
-      const stars = j - i;
-      const atSegStart = i === 0 || glob[i - 1] === '/';
-      const atSegEnd = j === n || glob[j] === '/';
-      if (stars >= 2 && atSegStart && atSegEnd) {
-        if (j === n) {
-          re += '.*';
-          i = j;
-        } else {
-          re += '(?:[^/]*/)*';
-          i = j + 1;
-        }
-      } else {
-        re += '[^/]*';
-        i = j;
-      }
-      continue;
-    }
-    if (c === '?') {
-      re += '[^/]';
-      i++;
-      continue;
-    }
-    if (c === '[') {
-      let j = i + 1;
-      if (glob[j] === '!' || glob[j] === '^') j++;
-      if (glob[j] === ']') j++;
-      while (j < n && glob[j] !== ']') j++;
-      if (j >= n) {
-        re += '\\[';
-        i++;
-        continue;
-      }
-      let body = glob.slice(i + 1, j);
-      const negate = body.startsWith('!') || body.startsWith('^');
-      if (negate) body = body.slice(1);
-      body = body.replace(/\\/g, '\\\\').replace(/\[/g, '\\[').replace(/\]/g, '\\]');
-      re += negate ? `[^/${body}]` : `[${body}]`;
-      i = j + 1;
-      continue;
-    }
-    if (c === '{') {
-      depth++;
-      re += '(?:';
-      i++;
-      continue;
-    }
-    if (c === '}' && depth > 0) {
-      depth--;
-      re += ')';
-      i++;
-      continue;
-    }
-    if (c === ',' && depth > 0) {
-      re += '|';
-      i++;
-      continue;
-    }
-    if (c === '\\' && i + 1 < n) {
-      re += escapeRe(glob[i + 1]);
-      i += 2;
-      continue;
-    }
-    re += escapeRe(c);
-    i++;
-  }
-  if (depth > 0) throw new ToolError(`Invalid glob "${glob}": a "{" is not closed.`);
-  return re;
-}
-
-/** A glob matched against a whole `/`-separated relative path. */
-export function globToRegExp(glob: string, nocase = false): RegExp {
-  return new RegExp(`^${globSource(glob.replace(/^\.\//, ''))}$`, nocase ? 'i' : '');
+/** A glob matched against a whole `/`-separated relative path (a leading `./` is dropped). Linear time: see globMatch.ts. */
+export function globMatcher(glob: string, nocase = false): GlobMatcher {
+  return compileGlob(glob.replace(/^\.\//, ''), { nocase });
 }
 
 /** Split a Grep `glob` parameter into globs: whitespace or commas separate, except inside braces. */
@@ -112,8 +30,15 @@ export function splitGlobs(spec: string): string[] {
   return out;
 }
 
+/** Rules read from one ignore file at most, and its bytes (each path is tested against every rule). */
+export const MAX_IGNORE_RULES = 10_000;
+const MAX_IGNORE_FILE_BYTES = 1024 * 1024;
+
 interface Rule {
-  re: RegExp;
+  glob: string;
+  anchored: boolean;
+  /** Compiled on first use (in a time slice); null: malformed, never matches. */
+  re?: GlobMatcher | null;
   negate: boolean;
   dirOnly: boolean;
 }
@@ -127,7 +52,8 @@ export class IgnoreFile {
     readonly base: string,
     content: string,
   ) {
-    for (let line of content.split('\n')) {
+    for (let line of content.split('\n', MAX_IGNORE_RULES * 2)) {
+      if (this.rules.length >= MAX_IGNORE_RULES) break;
       line = line.replace(/\r$/, '');
       if (!line || line.startsWith('#')) continue;
       line = line.replace(/(?<!\\)\s+$/, '');
@@ -141,21 +67,35 @@ export class IgnoreFile {
       if (!line) continue;
       const anchored = line.includes('/');
       if (line.startsWith('/')) line = line.slice(1);
+      this.rules.push({ glob: line, anchored, negate, dirOnly });
+    }
+  }
+
+  private test(r: Rule, rel: string): boolean {
+    if (r.re === undefined) {
       try {
-        const src = globSource(line);
-        this.rules.push({ re: new RegExp(anchored ? `^${src}$` : `^(?:.*/)?${src}$`), negate, dirOnly });
+        r.re = compileGlob(r.glob);
       } catch {
-        // git ignores malformed lines too
+        r.re = null; // git ignores malformed lines too (and these are too long)
       }
+    }
+    try {
+      // An unanchored rule has no '/', so it can only match the last name (as `(?:.*\/)?rule` would, in less time).
+      return r.re !== null && r.re.test(r.anchored ? rel : rel.slice(rel.lastIndexOf('/') + 1));
+    } catch (err) {
+      // A rule too complex to decide on this path (a hostile ignore file) does not match it.
+      if (err instanceof GlobTooComplexError) return false;
+      throw err;
     }
   }
 
   /** true: ignored, false: re-included by a `!` rule, undefined: no opinion. */
-  match(relToBase: string, isDir: boolean): boolean | undefined {
+  async match(relToBase: string, isDir: boolean, slice: Slicer): Promise<boolean | undefined> {
     let verdict: boolean | undefined;
     for (const r of this.rules) {
       if (r.dirOnly && !isDir) continue;
-      if (r.re.test(relToBase)) verdict = !r.negate;
+      if (slice.due()) await slice.pause();
+      if (this.test(r, relToBase)) verdict = !r.negate;
     }
     return verdict;
   }
@@ -163,13 +103,25 @@ export class IgnoreFile {
 
 const IGNORE_FILES = ['.gitignore', '.ignore', '.rgignore'];
 
+function readHead(file: string, max: number): string {
+  const fd = fs.openSync(file, fs.constants.O_RDONLY | (fs.constants.O_NONBLOCK ?? 0));
+  try {
+    if (!fs.fstatSync(fd).isFile()) return '';
+    const buf = Buffer.alloc(Math.min(max, fs.fstatSync(fd).size));
+    const n = fs.readSync(fd, buf, 0, buf.length, 0);
+    return buf.subarray(0, n).toString('utf8');
+  } finally {
+    fs.closeSync(fd);
+  }
+}
+
 function readIgnoreFiles(absDir: string, base: string): IgnoreFile[] {
   const out: IgnoreFile[] = [];
   const names = [...IGNORE_FILES];
   if (fs.existsSync(path.join(absDir, '.git'))) names.unshift(path.join('.git', 'info', 'exclude'));
   for (const name of names) {
     try {
-      out.push(new IgnoreFile(base, fs.readFileSync(path.join(absDir, name), 'utf8')));
+      out.push(new IgnoreFile(base, readHead(path.join(absDir, name), MAX_IGNORE_FILE_BYTES)));
     } catch {
       // absent
     }
@@ -202,13 +154,14 @@ export class IgnoreStack {
     return own.length ? new IgnoreStack([...this.files, ...own]) : this;
   }
 
-  ignored(rel: string, isDir: boolean): boolean {
+  /** Whether `rel` is ignored; the rules are tested in time slices (a hostile ignore file has thousands). */
+  async ignored(rel: string, isDir: boolean, slice: Slicer): Promise<boolean> {
     let verdict = false;
     for (const f of this.files) {
       if (f.base && !(rel === f.base || rel.startsWith(`${f.base}/`))) continue;
       const sub = f.base ? rel.slice(f.base.length + 1) : rel;
       if (!sub) continue;
-      const v = f.match(sub, isDir);
+      const v = await f.match(sub, isDir, slice);
       if (v !== undefined) verdict = v;
     }
     return verdict;
@@ -230,6 +183,7 @@ export interface WalkEntry {
 export async function* walkFiles(top: string, start: string, signal: AbortSignal, respectIgnore = true): AsyncGenerator<WalkEntry> {
   const startRel = path.relative(top, start).split(path.sep).join('/');
   const stack: Array<{ rel: string; ignore: IgnoreStack }> = [{ rel: startRel, ignore: respectIgnore ? IgnoreStack.forDir(top, startRel) : IgnoreStack.empty() }];
+  const slice = new Slicer();
   while (stack.length) {
     if (signal.aborted) return;
     const { rel, ignore } = stack.pop()!;
@@ -242,11 +196,15 @@ export async function* walkFiles(top: string, start: string, signal: AbortSignal
     entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
     const dirs: Array<{ rel: string; ignore: IgnoreStack }> = [];
     for (const e of entries) {
+      if (slice.due()) {
+        await slice.pause();
+        if (signal.aborted) return;
+      }
       const childRel = rel ? `${rel}/${e.name}` : e.name;
       if (e.isSymbolicLink()) continue;
       const isDir = e.isDirectory();
       if (isDir && e.name === '.git') continue;
-      if (respectIgnore && ignore.ignored(childRel, isDir)) continue;
+      if (respectIgnore && (await ignore.ignored(childRel, isDir, slice))) continue;
       if (isDir) dirs.push({ rel: childRel, ignore: respectIgnore ? ignore.enter(top, childRel) : ignore });
       else if (e.isFile()) yield { rel: childRel, abs: path.join(top, childRel), isDir: false };
     }

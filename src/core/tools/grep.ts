@@ -4,14 +4,14 @@
  * type, head_limit, multiline). Honours .gitignore. Results are capped with
  * a note. Falls back to a JS search (jsGrep.ts) without a ripgrep binary.
  */
-import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { defineTool, oneOf, optBool, optInt, optStr, str } from './define';
 import { splitGlobs } from './globs';
 import { jsGrep, toJsRegExp, type GrepMode } from './jsGrep';
 import { TOOL_NAMES } from './names';
 import { RG_COMMON_ARGS, runRipgrep } from './ripgrep';
-import { searchRoot } from './search';
+import { mtimes, searchRoot } from './search';
+import { Slicer, searchBudget } from './searchLimits';
 import { ToolError } from './types';
 
 /** Entries (files, counts) returned when head_limit does not say otherwise. */
@@ -74,9 +74,12 @@ function rgArgs(g: GrepInput, root: string): string[] {
   return args;
 }
 
-async function byMtime(paths: string[]): Promise<string[]> {
-  const stamped = await Promise.all(paths.map(async (p) => ({ p, t: await fs.promises.stat(p).then((s) => s.mtimeMs, () => 0) })));
-  return stamped.sort((a, b) => b.t - a.t || (a.p < b.p ? -1 : 1)).map((x) => x.p);
+async function byMtime(paths: string[], signal: AbortSignal): Promise<string[]> {
+  const times = await mtimes(paths, new Slicer(), signal);
+  return paths
+    .map((p, i) => ({ p, t: times[i] }))
+    .sort((a, b) => b.t - a.t || (a.p < b.p ? -1 : 1))
+    .map((x) => x.p);
 }
 
 function cutLongLine(line: string): string {
@@ -123,6 +126,7 @@ export const grepTool = defineTool({
   async run(g, ctx) {
     if (g.pattern === '') throw new ToolError('pattern must not be empty.');
     const root = searchRoot(ctx, g.path, { allowFile: true });
+    const budget = searchBudget(ctx);
     const lines: string[] = [];
     let collectedChars = 0;
     let stoppedEarly = false;
@@ -137,8 +141,8 @@ export const grepTool = defineTool({
     };
     const rg = ctx.services.ripgrepPath;
     if (rg) {
-      const run = await runRipgrep(rg, rgArgs(g, root.path), { cwd: root.kind === 'file' ? path.dirname(root.path) : root.path, signal: ctx.signal, onLine });
-      if (run.code === 2 && lines.length === 0 && !run.stopped) throw new ToolError(`Grep failed: ${run.stderr || 'ripgrep exited with an error'}`);
+      const run = await runRipgrep(rg, rgArgs(g, root.path), { cwd: root.kind === 'file' ? path.dirname(root.path) : root.path, signal: budget.signal, onLine });
+      if (run.code === 2 && lines.length === 0 && !run.stopped && !budget.signal.aborted) throw new ToolError(`Grep failed: ${run.stderr || 'ripgrep exited with an error'}`);
     } else {
       const re = toJsRegExp(g.pattern, { ignoreCase: g.ignoreCase, multiline: g.multiline });
       await jsGrep({
@@ -152,17 +156,23 @@ export const grepTool = defineTool({
         lineNumbers: g.lineNumbers,
         globs: g.glob ? splitGlobs(g.glob) : [],
         type: g.type,
-        signal: ctx.signal,
+        signal: budget.signal,
+        timeLimitMs: budget.seconds * 1000,
+        maxLines: COLLECT_LIMIT,
         onLine,
       });
     }
     if (ctx.signal.aborted) throw new ToolError('Grep was cancelled.');
+    const timedOut = budget.timedOut();
     if (lines.length === 0) {
       const none = g.mode === 'files_with_matches' ? 'No files found' : 'No matches found';
-      return { content: [{ type: 'text', text: `${none} for ${JSON.stringify(g.pattern)} in ${root.path}.` }], display: { summary: none } };
+      const within = timedOut ? ` within the ${budget.seconds} s limit (the search stopped there; narrow it with path, glob or type)` : '';
+      return { content: [{ type: 'text', text: `${none} for ${JSON.stringify(g.pattern)} in ${root.path}${within}.` }], display: { summary: none } };
     }
+    if (timedOut) stoppedEarly = true;
 
-    let entries = g.mode === 'files_with_matches' ? await byMtime(lines) : lines;
+    let entries = g.mode === 'files_with_matches' ? await byMtime(lines, ctx.signal) : lines;
+    if (ctx.signal.aborted) throw new ToolError('Grep was cancelled.');
     const available = entries.length;
     entries = entries.slice(g.offset);
     const limit = g.headLimit && g.headLimit > 0 ? g.headLimit : g.mode === 'content' ? Infinity : GREP_MAX_ENTRIES;
@@ -181,7 +191,7 @@ export const grepTool = defineTool({
     let text: string;
     let summary: string;
     if (g.mode === 'files_with_matches') {
-      summary = `Found ${available}${stoppedEarly ? '+' : ''} file${available === 1 ? '' : 's'}`;
+      summary = `Found ${available}${stoppedEarly ? '+' : ''} file${available === 1 && !stoppedEarly ? '' : 's'}`;
       text = `${summary}\n${entries.join('\n')}`;
     } else if (g.mode === 'count') {
       const total = lines.reduce((n, l) => n + (Number(/:(\d+)$/.exec(l)?.[1]) || 0), 0);
@@ -191,7 +201,9 @@ export const grepTool = defineTool({
       summary = `${entries.length} line${entries.length === 1 ? '' : 's'}`;
       text = entries.join('\n');
     }
-    if (more) {
+    if (timedOut) {
+      text += `\n\n(The search stopped after ${budget.seconds} s: these are the results found by then. Narrow the search with path, glob or type.)`;
+    } else if (more) {
       text += `\n\n(Results were cut: showing ${entries.length} ${g.mode === 'content' ? 'lines' : 'entries'}${g.offset ? ` after skipping ${g.offset}` : ''}. Narrow the search with path, glob or type, or page with offset and head_limit.)`;
     }
     return { content: [{ type: 'text', text }], display: { summary } };

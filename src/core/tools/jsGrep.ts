@@ -2,12 +2,28 @@
  * The search Grep falls back to when no ripgrep binary exists: the same
  * output lines as `rg` (path:line:text, path-line-context, `--` between
  * groups, path:count, path), the same ignore rules (walkFiles).
+ *
+ * The regular expression is JavaScript's, which backtracks: it runs in a
+ * worker thread (grepWorker.ts), never on this one, and the worker is
+ * terminated when one file takes longer than GREP_FILE_TIME_LIMIT_MS, when
+ * the search's time limit passes, or when the call is cancelled. This
+ * thread only walks, reads and hands files over.
  */
+import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { globToRegExp, walkFiles } from './globs';
+import { Worker } from 'node:worker_threads';
+import { globMatcher, walkFiles } from './globs';
+import type { GrepWorkerFile, GrepWorkerReply, GrepWorkerSetup } from './grepWorker';
 import { readRegularFile } from './nodeFiles';
 import { looksBinary } from './read';
+import { Slicer } from './searchLimits';
 import { ToolError } from './types';
+
+/** One file may keep the regular expression busy this long at most (less when the search's own limit is shorter). */
+export const GREP_FILE_TIME_LIMIT_MS = 10_000;
+/** Files handed to the worker ahead of its answers, and their bytes. */
+const WINDOW_FILES = 32;
+const WINDOW_BYTES = 32 * 1024 * 1024;
 
 export type GrepMode = 'content' | 'files_with_matches' | 'count';
 
@@ -73,105 +89,165 @@ export interface JsGrepOptions {
   lineNumbers: boolean;
   globs: string[];
   type?: string;
+  /** Cancellation and the time limit (searchBudget). */
   signal: AbortSignal;
+  /** The search's time limit in ms: one file gets at most half of it. */
+  timeLimitMs: number;
+  /** Output lines wanted at most (more are not computed). */
+  maxLines: number;
   /** Return false to stop. */
   onLine(line: string): boolean | void;
 }
 
-function globFilter(globs: string[], type: string | undefined): (rel: string) => boolean {
-  const compile = (g: string) => {
-    const re = globToRegExp(g);
-    return g.includes('/') ? (rel: string) => re.test(rel) : (rel: string) => re.test(path.posix.basename(rel));
+/** Grep `glob` entries taken at most by the JS search (ripgrep takes any number). */
+const MAX_GLOBS = 1000;
+
+/** Whether a file passes `glob` and `type`. Each test is bounded (globMatch.ts); slices keep many of them, and compiling many globs, short. */
+async function globFilter(globs: string[], type: string | undefined, slice: Slicer): Promise<(rel: string) => Promise<boolean>> {
+  if (globs.length > MAX_GLOBS) throw new ToolError(`glob has ${globs.length} patterns; at most ${MAX_GLOBS}. Combine them with {a,b}.`);
+  const compile = async (list: string[]) => {
+    const out: Array<(rel: string) => boolean> = [];
+    for (const g of list) {
+      if (slice.due()) await slice.pause();
+      const re = globMatcher(g);
+      out.push(g.includes('/') ? (rel) => re.test(rel) : (rel) => re.test(path.posix.basename(rel)));
+    }
+    return out;
   };
-  const include = globs.filter((g) => !g.startsWith('!')).map(compile);
-  const exclude = globs.filter((g) => g.startsWith('!')).map((g) => compile(g.slice(1)));
-  let typed: ((rel: string) => boolean)[] | undefined;
+  const include = await compile(globs.filter((g) => !g.startsWith('!')));
+  const exclude = await compile(globs.filter((g) => g.startsWith('!')).map((g) => g.slice(1)));
+  let typed: Array<(rel: string) => boolean> | undefined;
   if (type) {
     const pats = FILE_TYPES[type];
     if (!pats) throw new ToolError(`Unknown file type "${type}". Known types: ${Object.keys(FILE_TYPES).join(', ')}. Use glob instead (e.g. "*.ex").`);
-    typed = pats.map(compile);
+    typed = await compile(pats);
   }
-  return (rel) => (include.length === 0 || include.some((f) => f(rel))) && !exclude.some((f) => f(rel)) && (!typed || typed.some((f) => f(rel)));
+  const any = async (tests: Array<(rel: string) => boolean>, rel: string) => {
+    for (const t of tests) {
+      if (slice.due()) await slice.pause();
+      if (t(rel)) return true;
+    }
+    return false;
+  };
+  return async (rel) => (include.length === 0 || (await any(include, rel))) && !(await any(exclude, rel)) && (!typed || (await any(typed, rel)));
 }
 
-/** Lines of `text` that hold a match (0-based), multiline matches covering every line they span. */
-function matchingLines(text: string, lines: string[], re: RegExp, multiline: boolean): number[] {
-  if (!multiline) {
-    const single = new RegExp(re.source, re.flags.replace('g', ''));
-    const hits: number[] = [];
-    lines.forEach((l, i) => {
-      if (single.test(l)) hits.push(i);
+/** The worker, next to this file in dist/ (esbuild) and out/ (tsc). */
+function workerFile(): string {
+  const file = path.join(__dirname, 'grepWorker.js');
+  if (!fs.existsSync(file)) throw new ToolError(`Grep's search worker is missing (${file}); reinstall the extension, or install ripgrep.`);
+  return file;
+}
+
+/** One worker; files in, output lines out, in order; a watchdog on the file it is working on. */
+class RegexWorker {
+  private readonly worker: Worker;
+  private readonly queue: Array<{ abs: string; bytes: number; resolve: (lines: string[]) => void; reject: (err: Error) => void }> = [];
+  private watchdog?: NodeJS.Timeout;
+  private failure?: Error;
+  bytes = 0;
+
+  constructor(
+    setup: GrepWorkerSetup,
+    private readonly fileLimitMs: number,
+  ) {
+    this.worker = new Worker(workerFile(), { workerData: setup });
+    this.worker.on('message', (reply: GrepWorkerReply) => {
+      const head = this.queue.shift();
+      if (!head) return;
+      this.bytes -= head.bytes;
+      this.arm();
+      if ('error' in reply) head.reject(new ToolError(`Grep failed on ${reply.abs}: ${reply.error}`));
+      else head.resolve(reply.lines);
     });
-    return hits;
+    this.worker.on('error', (err) => this.fail(new ToolError(`Grep's search worker failed: ${err.message}`)));
+    this.worker.on('exit', () => this.fail(this.failure ?? new ToolError("Grep's search worker stopped.")));
   }
-  const starts: number[] = [0];
-  for (let i = 0; i < text.length; i++) if (text[i] === '\n') starts.push(i + 1);
-  const lineOf = (idx: number) => {
-    let lo = 0;
-    let hi = starts.length - 1;
-    while (lo < hi) {
-      const mid = (lo + hi + 1) >> 1;
-      if (starts[mid] <= idx) lo = mid;
-      else hi = mid - 1;
-    }
-    return lo;
-  };
-  const set = new Set<number>();
-  re.lastIndex = 0;
-  for (let m = re.exec(text); m; m = re.exec(text)) {
-    const a = lineOf(m.index);
-    const b = lineOf(Math.max(m.index, m.index + m[0].length - 1));
-    for (let k = a; k <= b && k < lines.length; k++) set.add(k);
-    if (m[0].length === 0) re.lastIndex++;
+
+  /** Restart the watchdog for the file now at the head of the queue. */
+  private arm(): void {
+    clearTimeout(this.watchdog);
+    const head = this.queue[0];
+    if (!head) return;
+    this.watchdog = setTimeout(() => {
+      const s = Math.round(this.fileLimitMs / 100) / 10;
+      this.fail(
+        new ToolError(
+          `The regular expression ran for more than ${s} s on ${head.abs} without finishing, so the search was stopped. Without ripgrep, Grep uses JavaScript's regular expressions, where nested quantifiers such as (a+)+ or (a|a)* can take exponential time: simplify the pattern, or install ripgrep.`,
+        ),
+      );
+    }, this.fileLimitMs);
   }
-  return [...set].sort((x, y) => x - y);
+
+  search(abs: string, data: Buffer): Promise<string[]> {
+    return new Promise((resolve, reject) => {
+      if (this.failure) return reject(this.failure);
+      this.queue.push({ abs, bytes: data.length, resolve, reject });
+      this.bytes += data.length;
+      if (this.queue.length === 1) this.arm();
+      this.worker.postMessage({ abs, data } satisfies GrepWorkerFile);
+    });
+  }
+
+  /** Stop the worker (whatever it is running) and fail what is still queued. */
+  fail(err: Error): void {
+    this.failure ??= err;
+    clearTimeout(this.watchdog);
+    void this.worker.terminate();
+    for (const q of this.queue.splice(0)) q.reject(this.failure);
+  }
 }
 
 export async function jsGrep(o: JsGrepOptions): Promise<void> {
-  const keep = globFilter(o.globs, o.type);
-  const multiline = o.re.flags.includes('s');
-  let printedGroup = false;
-
-  const searchOne = async (abs: string): Promise<boolean> => {
+  const slice = new Slicer();
+  const keep = await globFilter(o.globs, o.type, slice);
+  const worker = new RegexWorker(
+    { source: o.re.source, flags: o.re.flags, mode: o.mode, before: o.before, after: o.after, lineNumbers: o.lineNumbers, maxLines: o.maxLines },
+    Math.min(GREP_FILE_TIME_LIMIT_MS, Math.max(1, Math.floor(o.timeLimitMs / 2))),
+  );
+  const stop = () => worker.fail(new ToolError('The search was stopped.'));
+  o.signal.addEventListener('abort', stop, { once: true });
+  const inFlight: Array<Promise<string[]>> = [];
+  let stopped = false;
+  /** Hand the oldest answer to onLine. */
+  const drainOne = async () => {
+    const lines = await inFlight.shift()!;
+    for (const line of lines) {
+      if (o.onLine(line) === false) {
+        stopped = true;
+        return;
+      }
+    }
+  };
+  const searchOne = async (abs: string) => {
     let data: Buffer;
     try {
       data = (await readRegularFile(abs, 16 * 1024 * 1024)).data;
     } catch {
-      return true;
+      return;
     }
-    if (looksBinary(data.subarray(0, 8192))) return true;
-    const text = data.toString('utf8');
-    const lines = text.split(/\r?\n/);
-    if (lines.length > 1 && lines[lines.length - 1] === '') lines.pop();
-    const hits = matchingLines(text, lines, o.re, multiline);
-    if (hits.length === 0) return true;
-    if (o.mode === 'files_with_matches') return o.onLine(abs) !== false;
-    if (o.mode === 'count') return o.onLine(`${abs}:${hits.length}`) !== false;
-    const hitSet = new Set(hits);
-    const show = new Set<number>();
-    for (const h of hits) for (let k = Math.max(0, h - o.before); k <= Math.min(lines.length - 1, h + o.after); k++) show.add(k);
-    const order = [...show].sort((a, b) => a - b);
-    const withContext = o.before > 0 || o.after > 0;
-    let prev = -2;
-    for (const k of order) {
-      if (withContext && printedGroup && k !== prev + 1 && o.onLine('--') === false) return false;
-      const sep = hitSet.has(k) ? ':' : '-';
-      const line = o.lineNumbers ? `${abs}${sep}${k + 1}${sep}${lines[k]}` : `${abs}${sep}${lines[k]}`;
-      if (o.onLine(line) === false) return false;
-      printedGroup = true;
-      prev = k;
-    }
-    return true;
+    if (looksBinary(data.subarray(0, 8192))) return;
+    const answer = worker.search(abs, data);
+    answer.catch(() => undefined);
+    inFlight.push(answer);
+    while (!stopped && inFlight.length && (inFlight.length >= WINDOW_FILES || worker.bytes > WINDOW_BYTES)) await drainOne();
   };
-
-  if (o.rootIsFile) {
-    await searchOne(o.rootPath);
-    return;
-  }
-  const startRel = path.relative(o.top, o.rootPath).split(path.sep).join('/');
-  for await (const f of walkFiles(o.top, o.rootPath, o.signal)) {
-    const rel = startRel ? f.rel.slice(startRel.length + 1) : f.rel;
-    if (!keep(rel)) continue;
-    if (!(await searchOne(f.abs))) return;
+  try {
+    if (o.rootIsFile) await searchOne(o.rootPath);
+    else {
+      const startRel = path.relative(o.top, o.rootPath).split(path.sep).join('/');
+      for await (const f of walkFiles(o.top, o.rootPath, o.signal)) {
+        if (slice.due()) await slice.pause();
+        if (stopped || o.signal.aborted) break;
+        if (await keep(startRel ? f.rel.slice(startRel.length + 1) : f.rel)) await searchOne(f.abs);
+      }
+    }
+    while (!stopped && !o.signal.aborted && inFlight.length) await drainOne();
+  } catch (err) {
+    // Cancelled or out of time: the caller tells which, with what was found.
+    if (!o.signal.aborted) throw err;
+  } finally {
+    o.signal.removeEventListener('abort', stop);
+    worker.fail(new ToolError('The search is over.'));
   }
 }

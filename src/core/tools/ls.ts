@@ -6,12 +6,27 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { defineTool, optStrList, str } from './define';
-import { IgnoreStack, globToRegExp } from './globs';
+import { IgnoreStack, globMatcher } from './globs';
+import type { GlobMatcher } from './globMatch';
 import { TOOL_NAMES } from './names';
 import { searchRoot } from './search';
+import { Slicer, searchBudget } from './searchLimits';
 import { ToolError } from './types';
 
 export const LS_LIMIT = 1000;
+/** `ignore` patterns taken at most (each entry is tested against every one). */
+export const LS_MAX_IGNORES = 5000;
+
+async function compileIgnores(globs: string[], slice: Slicer): Promise<GlobMatcher[]> {
+  const unique = [...new Set(globs.map((g) => g.replace(/\/+$/, '')).filter((g) => g !== ''))];
+  if (unique.length > LS_MAX_IGNORES) throw new ToolError(`ignore has ${unique.length} patterns; at most ${LS_MAX_IGNORES}. Combine them ({a,b}, *) or list a subfolder.`);
+  const out: GlobMatcher[] = [];
+  for (const g of unique) {
+    if (slice.due()) await slice.pause();
+    out.push(globMatcher(g));
+  }
+  return out;
+}
 
 interface Node {
   name: string;
@@ -41,19 +56,33 @@ export const lsTool = defineTool({
   parse: (input) => ({ path: str(input, 'path'), ignore: optStrList(input, 'ignore') ?? [] }),
   async run(input, ctx) {
     const root = searchRoot(ctx, input.path, { allowFile: false });
-    const ignores = input.ignore.map((g) => globToRegExp(g.replace(/\/+$/, '')));
-    const hidden = (rel: string, name: string) => ignores.some((re) => re.test(name) || re.test(rel));
+    const budget = searchBudget(ctx);
+    const slice = new Slicer();
+    const ignores = await compileIgnores(input.ignore, slice);
+    // Each test is bounded (globMatch.ts); the slices keep thousands of them off one event-loop turn.
+    const hidden = async (rel: string, name: string) => {
+      for (const re of ignores) {
+        if (slice.due()) await slice.pause();
+        if (re.test(name) || re.test(rel)) return true;
+      }
+      return false;
+    };
     const startRel = path.relative(root.folder, root.path).split(path.sep).join('/');
     const rootIgnore = IgnoreStack.forDir(root.folder, startRel);
     // When the listed folder is itself ignored (ls deps/), list it plainly.
-    const rootIsIgnored = startRel !== '' && IgnoreStack.forDir(root.folder, path.posix.dirname(startRel) === '.' ? '' : path.posix.dirname(startRel)).ignored(startRel, true);
+    const rootIsIgnored = startRel !== '' && (await IgnoreStack.forDir(root.folder, path.posix.dirname(startRel) === '.' ? '' : path.posix.dirname(startRel)).ignored(startRel, true, slice));
 
     const top: Node = { name: root.path, isDir: true, children: [] };
     const queue: Array<{ node: Node; abs: string; rel: string; ignore: IgnoreStack }> = [{ node: top, abs: root.path, rel: startRel, ignore: rootIgnore }];
     let count = 0;
     let truncated = false;
-    while (queue.length) {
+    let timedOut = false;
+    const stopped = () => {
       if (ctx.signal.aborted) throw new ToolError('LS was cancelled.');
+      timedOut = budget.timedOut();
+      return timedOut;
+    };
+    while (queue.length && !stopped()) {
       const { node, abs, rel, ignore } = queue.shift()!;
       let entries: fs.Dirent[];
       try {
@@ -64,9 +93,13 @@ export const lsTool = defineTool({
       }
       entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
       for (const e of entries) {
+        if (slice.due()) {
+          await slice.pause();
+          if (stopped()) break;
+        }
         const childRel = rel ? `${rel}/${e.name}` : e.name;
         const relToRoot = startRel ? childRel.slice(startRel.length + 1) : childRel;
-        if (e.name === '.git' || hidden(relToRoot, e.name)) continue;
+        if (e.name === '.git' || (await hidden(relToRoot, e.name))) continue;
         if (count >= LS_LIMIT) {
           truncated = true;
           break;
@@ -77,14 +110,14 @@ export const lsTool = defineTool({
         if (e.isSymbolicLink()) child.note = `-> ${await fs.promises.readlink(path.join(abs, e.name)).catch(() => '?')}`;
         node.children!.push(child);
         if (!isDir) continue;
-        if (!rootIsIgnored && ignore.ignored(childRel, true)) {
+        if (!rootIsIgnored && (await ignore.ignored(childRel, true, slice))) {
           child.note = '(ignored by .gitignore, not expanded)';
           continue;
         }
         child.children = [];
         queue.push({ node: child, abs: path.join(abs, e.name), rel: childRel, ignore: rootIsIgnored ? ignore : ignore.enter(root.folder, childRel) });
       }
-      if (truncated) break;
+      if (truncated || timedOut) break;
     }
 
     const out: string[] = [`- ${root.path}${root.path.endsWith(path.sep) ? '' : path.sep}`];
@@ -98,7 +131,9 @@ export const lsTool = defineTool({
     if (count === 0) out.push('  (empty)');
     if (truncated) {
       out.push(`\n(Listing stopped at ${LS_LIMIT} entries. List a subfolder, or use Glob with a pattern, to see the rest.)`);
+    } else if (timedOut) {
+      out.push(`\n(Listing stopped after ${budget.seconds} s. List a subfolder, or use Glob with a pattern, to see the rest.)`);
     }
-    return { content: [{ type: 'text', text: out.join('\n') }], display: { path: root.path, summary: `${count} entries${truncated ? '+' : ''}` } };
+    return { content: [{ type: 'text', text: out.join('\n') }], display: { path: root.path, summary: `${count} entries${truncated || timedOut ? '+' : ''}` } };
   },
 });

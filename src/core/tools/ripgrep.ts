@@ -107,5 +107,56 @@ export function runRipgrep(rg: string, args: string[], options: { cwd: string; s
   });
 }
 
+/**
+ * Run rg and hand its stdout to `onLines` a batch of whole lines at a time,
+ * awaiting each call before reading on (rg waits on the pipe meanwhile), so
+ * a slow consumer can yield to the event loop without buffering everything.
+ * Returning false from onLines, a throw, or the signal stops rg.
+ */
+export async function runRipgrepBatches(
+  rg: string,
+  args: string[],
+  options: { cwd: string; signal: AbortSignal; onLines: (lines: string[]) => Promise<boolean | void> },
+): Promise<RipgrepRun> {
+  const child = spawn(rg, args, { cwd: options.cwd, stdio: ['ignore', 'pipe', 'pipe'], windowsHide: true });
+  let stderr = '';
+  child.stderr.on('data', (b: Buffer) => {
+    if (stderr.length < 8000) stderr += b.toString('utf8');
+  });
+  const exited = new Promise<number | null>((resolve, reject) => {
+    child.on('error', reject);
+    child.on('close', resolve);
+  });
+  exited.catch(() => undefined);
+  const kill = () => child.kill('SIGKILL');
+  options.signal.addEventListener('abort', kill, { once: true });
+  let stopped = false;
+  let drained = false;
+  try {
+    const decoder = new StringDecoder('utf8');
+    let pending = '';
+    for await (const chunk of child.stdout as AsyncIterable<Buffer>) {
+      pending += decoder.write(chunk);
+      const nl = pending.lastIndexOf('\n');
+      if (nl === -1) continue;
+      const lines = pending.slice(0, nl).split('\n');
+      pending = pending.slice(nl + 1);
+      if ((await options.onLines(lines.map((l) => (l.endsWith('\r') ? l.slice(0, -1) : l)))) === false) {
+        stopped = true;
+        break;
+      }
+    }
+    pending += decoder.end();
+    if (!stopped && !options.signal.aborted && pending) stopped = (await options.onLines([pending.replace(/\r$/, '')])) === false;
+    drained = !stopped;
+  } finally {
+    options.signal.removeEventListener('abort', kill);
+    // Stopped early or failed: rg may still be writing.
+    if (!drained) kill();
+  }
+  const code = await exited;
+  return { code, stderr: stderr.trim(), stopped };
+}
+
 /** Arguments every search shares: hidden files yes, .git no, ignore files honoured even outside a git repo, no user config. */
 export const RG_COMMON_ARGS = ['--no-config', '--hidden', '--no-require-git', '--glob', '!.git', '--color', 'never'];

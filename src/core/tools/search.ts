@@ -2,7 +2,9 @@
  * The search root shared by Glob, Grep and LS: the `path` parameter (or the
  * working folder), checked like every other path.
  */
+import * as fs from 'node:fs';
 import { describeKind, fileKind, resolveInWorkspace, type FileKind, type ResolvedPath } from './paths';
+import type { Slicer } from './searchLimits';
 import { ToolError, type ToolContext } from './types';
 
 export function searchRoot(ctx: ToolContext, given: string | undefined, { allowFile }: { allowFile: boolean }): ResolvedPath & { kind: FileKind } {
@@ -16,4 +18,25 @@ export function searchRoot(ctx: ToolContext, given: string | undefined, { allowF
 /** "(… more; narrow it …)" */
 export function moreNote(shown: number, total: number, what: string, advice: string): string {
   return total > shown ? `\n\n(Showing ${shown} of ${total} ${what}. ${advice})` : '';
+}
+
+/**
+ * Modification times (ms; 0 when a file cannot be stat'ed) of files a search
+ * found, for newest-first results. Synchronous stats in time slices: 5-10x
+ * faster than one promise per file, and no stretch longer than a slice.
+ */
+export async function mtimes(absPaths: string[], slice: Slicer, signal: AbortSignal): Promise<number[]> {
+  const out = new Array<number>(absPaths.length).fill(0);
+  for (let i = 0; i < absPaths.length; i++) {
+    if (slice.due()) {
+      await slice.pause();
+      if (signal.aborted) break;
+    }
+    try {
+      out[i] = fs.statSync(absPaths[i], { throwIfNoEntry: false })?.mtimeMs ?? 0;
+    } catch {
+      // unreadable: oldest
+    }
+  }
+  return out;
 }

@@ -81,6 +81,8 @@ export interface ToolContext {
 export interface ToolServices {
   /** Path to an `rg` binary, if one was found. */
   ripgrepPath?: string;
+  /** Time limit of one Glob, Grep or LS call in ms (default SEARCH_TIME_LIMIT_MS, 60 s). */
+  searchTimeoutMs?: number;
   /** Editor diagnostics (the ide channel). */
   diagnostics?: DiagnosticsProvider;
   /** Wait for a file's diagnostics to settle after an edit and return them as text, if any. */
