@@ -2,7 +2,8 @@
  * `elixir-agent agents check [DIR] [--json] [--no-user]`: lists the agents of
  * DIR (its `.claude/agents/`, the user's `~/.claude/agents/` and the bundled
  * persona) with source, model and resolved tools, prints problems as
- * `file:line:col: severity: message`, and exits 1 when any file has an error.
+ * `file:line:col: severity: message`, and exits 1 when any file has an error
+ * (an agent that does not load); warnings alone exit 0.
  * DIR may also be a folder of agent files or a single agent file.
  */
 import { existsSync, statSync } from 'node:fs';
@@ -33,7 +34,7 @@ const USAGE = [
   '  --no-user  ignore ~/.claude/agents/ (reproducible CI runs)',
   '',
   'Model aliases resolve through the Models API when ANTHROPIC_API_KEY is set, else a built-in table.',
-  'Exit status: 0 when every agent file is valid, 1 when any has an error, 2 on bad usage.',
+  'Exit status: 0 when no agent file has an error (warnings do not fail the check), 1 when any has an error, 2 on bad usage.',
 ].join('\n');
 
 /** The bundled persona folder: media/agents next to dist/ (or found walking up from this module). */
@@ -204,6 +205,11 @@ export async function main(args: string[]): Promise<number> {
     `${rows.length} agent${rows.length === 1 ? '' : 's'}, ${catalog.files.length} file${catalog.files.length === 1 ? '' : 's'}, ` +
       `${brokenFiles.size} broken, ${errors.length} error${errors.length === 1 ? '' : 's'}, ${warnings} warning${warnings === 1 ? '' : 's'}`,
   );
+  if (brokenFiles.size > 0) {
+    out.push(`${brokenFiles.size === 1 ? 'A file has errors: its agent does not' : `${brokenFiles.size} files have errors: their agents do not`} load (exit status 1).`);
+  } else if (warnings > 0) {
+    out.push(`Only warnings: every agent loads; warnings do not fail the check (exit status 0).`);
+  }
   console.log(out.join('\n'));
   return brokenFiles.size > 0 ? 1 : 0;
 }

@@ -10,7 +10,7 @@
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { existsSync, statSync } from 'node:fs';
-import { agentSearchPaths, loadAgents, loadProjectMemory, ModelResolver, nodeAgentFs, resolveTools, type AgentDefinition, type ToolOffer } from '../core/agents';
+import { agentPermissionRules, agentSearchPaths, loadAgents, loadProjectMemory, ModelResolver, nodeAgentFs, resolveTools, type AgentDefinition, type ToolOffer } from '../core/agents';
 import { ChatSession, type RunSetup } from '../core/chat/session';
 import { buildSystemPrompt } from '../core/chat/systemPrompt';
 import { detectProjects, projectPromptSection, projectSummary } from '../core/elixir/project';
@@ -192,7 +192,17 @@ export async function main(args: string[]): Promise<number> {
     settings: { model, maxTokens: 16_000, maxTurns: o.maxTurns ?? agent?.maxTurns ?? 50 },
   };
 
-  const policy = headlessPolicy(createApprovalPolicy({ trusted: true, permissionMode: agent?.permissionMode, workspaceFolders: [o.cwd], cwd: o.cwd }), o.allow);
+  const policy = headlessPolicy(
+    createApprovalPolicy({
+      trusted: true,
+      permissionMode: agent?.permissionMode,
+      agentRules: agent && agentPermissionRules(agent),
+      homeDir: os.homedir(),
+      workspaceFolders: [o.cwd],
+      cwd: o.cwd,
+    }),
+    o.allow,
+  );
   let lastMessage: string | undefined;
   const out = (m: HostMessage) => {
     if (o.json) {

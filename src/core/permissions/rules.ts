@@ -106,7 +106,7 @@ export function parseRule(raw: string): { rule: PermissionRule } | { error: stri
   const open = text.indexOf('(');
   if (open < 0) {
     if (text.includes(')')) return { error: `"${text}" has a ")" without "("` };
-    const mcp = /^mcp__([A-Za-z0-9_-]+?)(?:__([A-Za-z0-9_-]+|\*))?$/.exec(text);
+    const mcp = /^mcp__(\S+?)(?:__(\S+))?$/.exec(text);
     if (mcp) {
       const tool = mcp[2];
       return { rule: { kind: 'mcp', text, tool: text, server: mcp[1], ...(tool && tool !== '*' ? { mcpTool: tool } : {}) } };

@@ -62,7 +62,7 @@ describe('agents: personas in the editor', () => {
   it("shows a broken file's diagnostic in the Problems panel at the right line and loads the others", () => {
     const broken = vscode.Uri.file(path.join(agentsDir, 'broken.md'));
     assert.deepEqual(ours(broken).map(summary), [
-      { line: 5, severity: 'Error', code: 'yaml', message: 'invalid YAML in the front matter: duplicated mapping key (`model` is given twice)' },
+      { line: 5, severity: 'Error', code: 'duplicate-key', message: '`model` is given twice (first on line 3): YAML allows each key once, so the front matter does not parse; keep one' },
     ]);
     // The others load; the project's elixir-expert overrides the built-in one.
     const byName = Object.fromEntries(agents.all().map((a) => [a.name, [a.source, path.basename(a.filePath), a.shadows.map((s) => s.split(':')[0])]]));
@@ -81,12 +81,12 @@ describe('agents: personas in the editor', () => {
     const file = track(path.join(agentsDir, 'live.md'));
     const uri = vscode.Uri.file(file);
 
-    // Created broken (an unknown colour: loads, but flagged at line 3).
+    // Created with an unknown colour: loads, with a warning at line 3.
     let changed = changeUntil(agents, 'live.md to load', () => agents.get('live-agent') !== undefined);
     writeFileSync(file, '---\nname: live-agent\ndescription: Created by the test\ncolor: teal\n---\nFirst version.\n');
     await changed;
     assert.deepEqual(ours(uri).map(summary), [
-      { line: 3, severity: 'Error', code: 'unknown-color', message: 'unknown colour "teal": use one of red, blue, green, yellow, purple, orange, pink, cyan' },
+      { line: 3, severity: 'Warning', code: 'unknown-color', message: 'unknown colour "teal" (ignored): use one of red, blue, green, yellow, purple, orange, pink, cyan' },
     ]);
 
     // Edited: fixed, new prompt, the diagnostic goes away.
@@ -123,14 +123,22 @@ describe('agents: personas in the editor', () => {
         });
       });
 
-    let changed = diagnosticsUntil('the live error', () => ours(uri).length > 0);
+    let changed = diagnosticsUntil('the live problems', () => ours(uri).length > 1);
     const edit = new vscode.WorkspaceEdit();
     edit.replace(uri, doc.lineAt(5).range, 'color: lime');
+    edit.replace(uri, doc.lineAt(3).range, 'tools: Read, Grep, context-manager, Bash(git diff:*)');
     assert.ok(await vscode.workspace.applyEdit(edit));
     await changed;
     assert.deepEqual(ours(uri).map(summary), [
-      { line: 5, severity: 'Error', code: 'unknown-color', message: 'unknown colour "lime": use one of red, blue, green, yellow, purple, orange, pink, cyan' },
+      {
+        line: 3,
+        severity: 'Warning',
+        code: 'unknown-tool',
+        message: '`tools`: "context-manager" is neither a Claude Code tool nor an MCP tool (mcp__<server>__<tool>), so it grants nothing (if it names an agent: agents are called through Task, not listed in `tools`)',
+      },
+      { line: 5, severity: 'Warning', code: 'unknown-color', message: 'unknown colour "lime" (ignored): use one of red, blue, green, yellow, purple, orange, pink, cyan' },
     ]);
+    assert.deepEqual([ours(uri)[0].range.start.character, ours(uri)[0].range.end.character], [19, 34], 'the warning underlines the name');
     // The saved file is untouched: the registry still has the saved agent.
     assert.equal(agents.get('reviewer')?.color, 'green');
 
