@@ -54,6 +54,9 @@ export const DEFAULT_SETTINGS = {
   'security.workspace.trust.startupPrompt': 'never',
   'security.workspace.trust.banner': 'never',
   'window.dialogStyle': 'custom',
+  // VS Code in a browser saves edited files after a second by default (desktop does not):
+  // a test that edits a buffer and reverts it must not find its edit saved to disk.
+  'files.autoSave': 'off',
 };
 
 export const BROWSER_ARGS = [

@@ -62,7 +62,7 @@ describe('agents: personas in the editor', () => {
   it("shows a broken file's diagnostic in the Problems panel at the right line and loads the others", () => {
     const broken = vscode.Uri.file(path.join(agentsDir, 'broken.md'));
     assert.deepEqual(ours(broken).map(summary), [
-      { line: 5, severity: 'Error', code: 'duplicate-key', message: '`model` is given twice (first on line 3): YAML allows each key once, so the front matter does not parse; keep one' },
+      { line: 5, severity: 'Error', code: 'duplicate-key', message: '`model` is given twice (first on line 4): YAML allows each key once, so the front matter does not parse; keep one' },
     ]);
     // The others load; the project's elixir-expert overrides the built-in one.
     const byName = Object.fromEntries(agents.all().map((a) => [a.name, [a.source, path.basename(a.filePath), a.shadows.map((s) => s.split(':')[0])]]));

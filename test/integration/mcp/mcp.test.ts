@@ -93,7 +93,7 @@ describe('MCP in the real editor (mcp_app)', function () {
     assert.deepStrictEqual(missing, { content: [{ type: 'text', text: 'Could not find source for McpApp.Nope' }], isError: true });
     assert.deepStrictEqual(
       ['get_package_location', 'get_logs'].map((t) => rt.services.mcp!.toolHint('tidewave', t)),
-      ['Tidewave folded get_package_location into get_source_location: call mcp__tidewave__get_source_location with reference "dep:PACKAGE" (e.g. "dep:phoenix").', undefined],
+      ['Tidewave 0.5.0 folded get_package_location into get_source_location: call mcp__tidewave__get_source_location with reference "dep:PACKAGE" (e.g. "dep:phoenix").', undefined],
     );
     // Every request came from the extension host: no Origin header.
     assert.ok(tw.requests.every((r) => r.headers.origin === undefined && r.status !== 403));
