@@ -20,17 +20,9 @@ const ANSWER = [
   'Then run `mix test`.',
 ].join('');
 
-/** The sidebar chat's document once it shows our UI (VS Code may swap the frame while it loads: look again then). */
-async function chatDocument(ui: VsCodeUi): Promise<Frame> {
-  for (let attempt = 0; ; attempt++) {
-    try {
-      const frame = await ui.waitForChatContent();
-      await frame.locator('.persona-name').waitFor();
-      return frame;
-    } catch (err) {
-      if (attempt >= 2 || !/detached/i.test(String(err))) throw err;
-    }
-  }
+/** The sidebar chat's document once it shows our UI (the harness looks again when VS Code swaps the frame while it loads). */
+function chatDocument(ui: VsCodeUi): Promise<Frame> {
+  return ui.waitForChatContent({ selector: '.persona-name' });
 }
 
 /** The innermost document of our webview hosted as a `view` (sidebar) or a `panel` (editor tab). */
