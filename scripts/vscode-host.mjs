@@ -89,6 +89,8 @@ async function main() {
     userDataDir: opts.serve ? undefined : opts.userDataDir,
     restricted: opts.restricted,
     keepApiKey: opts.serve ? true : undefined,
+    // npm start: the user's own Claude Code folder (their agents); tests get an empty one.
+    keepClaudeConfig: opts.serve,
   });
   const url = server.url({ workspace: opts.workspace, extensionDevelopmentPaths: opts.extensionDevelopmentPaths, extensionTestsPath: opts.extensionTestsPath });
 

@@ -7,7 +7,6 @@
  * DIR may also be a folder of agent files or a single agent file.
  */
 import { existsSync, statSync } from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import {
   agentSearchPaths,
@@ -25,13 +24,14 @@ import {
   type ResolvedModel,
   type ToolStatus,
 } from '../core/agents';
+import { claudeConfigDir } from '../core/util/claudeConfig';
 
 const USAGE = [
   'usage: elixir-agent agents check [DIR] [--json] [--no-user]',
   '',
   '  DIR        a project (its .claude/agents/ is read), a folder of agent files, or one agent file (default: .)',
   '  --json     print the result as JSON',
-  '  --no-user  ignore ~/.claude/agents/ (reproducible CI runs)',
+  '  --no-user  ignore ~/.claude/agents/ ($CLAUDE_CONFIG_DIR/agents/ when set; reproducible CI runs)',
   '',
   'Model aliases resolve through the Models API when ANTHROPIC_API_KEY is set, else a built-in table.',
   'Exit status: 0 when no agent file has an error (warnings do not fail the check), 1 when any has an error, 2 on bad usage.',
@@ -79,7 +79,7 @@ async function loadCatalog(options: CheckOptions, fs: AgentFs): Promise<{ catalo
   const { paths, single, describe } = projectPaths(options.target);
   const others = agentSearchPaths({
     workspaceFolders: [],
-    homeDir: options.includeUser ? os.homedir() : undefined,
+    userConfigDir: options.includeUser ? claudeConfigDir() : undefined,
     bundledDir: bundledAgentsDir(),
   });
   const catalog = await loadAgents([...paths, ...others], fs);

@@ -18,6 +18,7 @@ import { ideTools, mixDiagnosticsProvider } from '../core/ide';
 import { createMcpManager, matchesMcpPattern, type McpManager } from '../core/mcp';
 import { ModelClient } from '../core/model/client';
 import { createApprovalPolicy } from '../core/tools/approval';
+import { claudeConfigDir } from '../core/util/claudeConfig';
 import { NodeFileAccess } from '../core/tools/nodeFiles';
 import { builtinTools } from '../core/tools/registry';
 import { ripgrepOnPath } from '../core/tools/ripgrep';
@@ -129,7 +130,7 @@ export async function main(args: string[]): Promise<number> {
 
   // The agent, as the extension finds it.
   const catalog = await loadAgents(
-    agentSearchPaths({ workspaceFolders: [o.cwd], homeDir: o.includeUser ? os.homedir() : undefined, bundledDir: bundledAgentsDir() }),
+    agentSearchPaths({ workspaceFolders: [o.cwd], userConfigDir: o.includeUser ? claudeConfigDir() : undefined, bundledDir: bundledAgentsDir() }),
     nodeAgentFs,
   );
   for (const p of catalog.problems.filter((p) => p.severity === 'error')) warn(`elixir-agent: ${p.filePath}:${p.line + 1}: ${p.message}`);

@@ -5,7 +5,8 @@
  * registry's onDidChange), the active agent per workspace, and the commands.
  */
 import * as assert from 'node:assert/strict';
-import { existsSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import * as os from 'node:os';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { ExtensionApi } from '../../../src/extension';
@@ -75,6 +76,21 @@ describe('agents: personas in the editor', () => {
       agents.problems().map((p) => [path.basename(p.filePath), p.line, p.severity]),
       [['broken.md', 5, 'error']],
     );
+  });
+
+  it("reads user agents from the run's own Claude Code folder ($CLAUDE_CONFIG_DIR), never the machine's ~/.claude", async () => {
+    const configDir = process.env.CLAUDE_CONFIG_DIR;
+    assert.ok(configDir && path.isAbsolute(configDir) && configDir !== path.join(os.homedir(), '.claude'), `CLAUDE_CONFIG_DIR is ${configDir}`);
+    assert.deepEqual(agents.all().filter((a) => a.source === 'user'), [], 'no user agent of the machine');
+    const file = track(path.join(configDir, 'agents', 'user-helper.md'));
+    const changed = changeUntil(agents, 'the user agent to load', () => agents.get('user-helper') !== undefined);
+    mkdirSync(path.dirname(file), { recursive: true });
+    writeFileSync(file, '---\nname: user-helper\ndescription: A personal agent in the Claude Code folder\n---\nYou help.\n');
+    await changed;
+    assert.deepEqual([agents.get('user-helper')?.source, agents.get('user-helper')?.filePath], ['user', file]);
+    const gone = changeUntil(agents, 'the user agent to go', () => agents.get('user-helper') === undefined);
+    rmSync(file);
+    await gone;
   });
 
   it('reloads live when an agent file is created, edited, renamed and deleted', async () => {

@@ -127,19 +127,22 @@ describe('the ide server for the Claude Code CLI (real editor)', function () {
   this.timeout(60_000);
   let rt: Runtime;
   let configDir: string;
+  let previousConfigDir: string | undefined;
   let diagnostics: vscode.DiagnosticCollection;
 
   before(async () => {
     rt = await vscode.extensions.getExtension<ExtensionApi>(EXTENSION_ID)!.exports.runtime();
     configDir = await fs.mkdtemp(path.join(os.tmpdir(), 'claude-config-'));
     // The extension host is this process: the lock file goes to $CLAUDE_CONFIG_DIR/ide.
+    previousConfigDir = process.env.CLAUDE_CONFIG_DIR;
     process.env.CLAUDE_CONFIG_DIR = configDir;
     diagnostics = vscode.languages.createDiagnosticCollection('mcp-suite');
   });
   after(async () => {
     diagnostics.dispose();
     await config().update('ideServer.enabled', undefined, vscode.ConfigurationTarget.Global);
-    delete process.env.CLAUDE_CONFIG_DIR;
+    if (previousConfigDir === undefined) delete process.env.CLAUDE_CONFIG_DIR;
+    else process.env.CLAUDE_CONFIG_DIR = previousConfigDir;
   });
 
   async function connect(token: string, port: number): Promise<Client> {

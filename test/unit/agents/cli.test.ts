@@ -23,6 +23,7 @@ function cli(args: string[], env: Record<string, string> = {}, entry = compiledC
   const base = { ...process.env };
   delete base.ANTHROPIC_API_KEY;
   delete base.ANTHROPIC_BASE_URL;
+  delete base.CLAUDE_CONFIG_DIR; // the user folder is HOME/.claude of this test, never the machine's
   return new Promise((resolve) => {
     execFile(process.execPath, [entry, ...args], { env: { ...base, HOME: home, ...env }, cwd: repoRoot }, (err, stdout, stderr) => {
       resolve({ code: err ? Number((err as { code?: number }).code ?? 1) : 0, stdout, stderr });

@@ -3,6 +3,7 @@ import { mkdtempSync, mkdirSync, rmSync, symlinkSync, writeFileSync } from 'node
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { agentSearchPaths, loadAgents, loadProjectMemory, nodeAgentFs } from '../../../src/core/agents';
+import { claudeConfigDir } from '../../../src/core/util/claudeConfig';
 import { agentText, fixtures, memoryFs, repoRoot } from './helpers';
 
 describe('agents: discovery and precedence', () => {
@@ -15,6 +16,14 @@ describe('agents: discovery and precedence', () => {
       { dir: '/home/u/.claude/agents', source: 'user' },
       { dir: '/ext/media/agents', source: 'bundled' },
     ]);
+  });
+
+  it("takes the user's agents from $CLAUDE_CONFIG_DIR/agents when it is set, as Claude Code does", () => {
+    const user = (env: NodeJS.ProcessEnv) => agentSearchPaths({ workspaceFolders: [], userConfigDir: claudeConfigDir(env, '/home/u') });
+    assert.deepEqual(
+      [user({}), user({ CLAUDE_CONFIG_DIR: '/srv/claude-work' }), user({ CLAUDE_CONFIG_DIR: '  ' })].map((p) => p.map((x) => x.dir)),
+      [['/home/u/.claude/agents'], ['/srv/claude-work/agents'], ['/home/u/.claude/agents']],
+    );
   });
 
   it('applies project > user > bundled by name, fills shadows, and finds files in subfolders', async () => {
