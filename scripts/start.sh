@@ -14,6 +14,8 @@ cd "$root"
 # shellcheck source=scripts/bootstrap.sh
 source scripts/bootstrap.sh
 
+# The sample app is a mix project: mix gives its diagnostics. Installed when root or sudo allows, else one line and stop.
+bootstrap_system_packages "npm start" elixir || exit 1
 bootstrap_node_modules
 npm run build
 workspace="$root/test/fixtures/sample_app"

@@ -6,6 +6,8 @@
 #   and what it contains.
 # Test runners report their own counts; every other step counts as one check.
 # Ends with exactly one line `N passed, N failed`; exits non-zero if anything failed.
+# First installs the system packages it needs when it can (root or passwordless
+# sudo); otherwise it stops at once with one line naming the command to run.
 # Logs of each step: test-results/logs/<step>.log
 set -uo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
@@ -96,6 +98,8 @@ unit_tests() {
   npx mocha --config .mocharc.unit.json --reporter "$root/scripts/mocha-summary-reporter.js"
 }
 
+# shellcheck disable=SC2046 # a list of package names
+bootstrap_system_packages "npm test" $(test_system_packages) || exit 1
 bootstrap_node_modules
 bootstrap_test_host || echo "test host: not installed; integration and UI tests will fail" >&2
 

@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // A VS Code "executable" backed by the real VS Code server of the test host
-// (see scripts/lib/vscode-host-lib.mjs and ../shared/docs/real-vscode-test-host.md).
+// (see scripts/lib/vscode-host-lib.mjs and "The real VS Code test host" in README.md).
 //
 // Test mode (what @vscode/test-electron's runTests calls):
 //   vscode-host.mjs --extensionDevelopmentPath=EXT [--extensionTestsPath=INDEX]
@@ -89,6 +89,8 @@ async function main() {
     userDataDir: opts.serve ? undefined : opts.userDataDir,
     restricted: opts.restricted,
     keepApiKey: opts.serve ? true : undefined,
+    // npm start: the user's own Claude Code folder (their agents); tests get an empty one.
+    keepClaudeConfig: opts.serve,
   });
   const url = server.url({ workspace: opts.workspace, extensionDevelopmentPaths: opts.extensionDevelopmentPaths, extensionTestsPath: opts.extensionTestsPath });
 

@@ -54,6 +54,9 @@ export const DEFAULT_SETTINGS = {
   'security.workspace.trust.startupPrompt': 'never',
   'security.workspace.trust.banner': 'never',
   'window.dialogStyle': 'custom',
+  // VS Code in a browser saves edited files after a second by default (desktop does not):
+  // a test that edits a buffer and reverts it must not find its edit saved to disk.
+  'files.autoSave': 'off',
 };
 
 export const BROWSER_ARGS = [
@@ -179,8 +182,11 @@ export function writeUserSettings(userDataDir, settings = {}) {
 
 /**
  * Starts the VS Code server. Resolves once it listens.
+ * Unless `keepClaudeConfig`, the extension host gets its own empty Claude Code folder
+ * (CLAUDE_CONFIG_DIR), so the machine's ~/.claude (user agents, ide lock files) never
+ * reaches a test.
  * @param {{port?: number, host?: string, userDataDir?: string, restricted?: boolean, env?: NodeJS.ProcessEnv,
- *          settings?: Record<string, unknown>, logToConsole?: boolean, keepApiKey?: boolean}} opts
+ *          settings?: Record<string, unknown>, logToConsole?: boolean, keepApiKey?: boolean, keepClaudeConfig?: boolean}} opts
  */
 export async function startServer(opts = {}) {
   const paths = hostPaths();
@@ -212,7 +218,10 @@ export async function startServer(opts = {}) {
   const logFile = join(temp, 'server.log');
   const log = createWriteStream(logFile);
   const child = spawn(paths.node, args, {
-    env: { ...serverEnv(opts.env ?? process.env, { keepApiKey: opts.keepApiKey }) },
+    env: {
+      ...serverEnv(opts.env ?? process.env, { keepApiKey: opts.keepApiKey }),
+      ...(opts.keepClaudeConfig ? {} : { CLAUDE_CONFIG_DIR: join(temp, 'claude-config') }),
+    },
     stdio: ['ignore', 'pipe', 'pipe'],
     detached: true, // its own process group: stop() ends the whole tree
   });

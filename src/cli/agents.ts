@@ -2,11 +2,11 @@
  * `elixir-agent agents check [DIR] [--json] [--no-user]`: lists the agents of
  * DIR (its `.claude/agents/`, the user's `~/.claude/agents/` and the bundled
  * persona) with source, model and resolved tools, prints problems as
- * `file:line:col: severity: message`, and exits 1 when any file has an error.
+ * `file:line:col: severity: message`, and exits 1 when any file has an error
+ * (an agent that does not load); warnings alone exit 0.
  * DIR may also be a folder of agent files or a single agent file.
  */
 import { existsSync, statSync } from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import {
   agentSearchPaths,
@@ -26,17 +26,18 @@ import {
 } from '../core/agents';
 import { ApiKeyError, KEY_USAGE, resolveApiKey, takeKeyOptions, type KeyOptions } from './apiKey';
 import { inert, jsonText } from './terminal';
+import { claudeConfigDir } from '../core/util/claudeConfig';
 
 const USAGE = [
   'usage: elixir-agent agents check [DIR] [--json] [--no-user] [--api-key-fd N | --api-key-file PATH]',
   '',
   '  DIR        a project (its .claude/agents/ is read), a folder of agent files, or one agent file (default: .)',
   '  --json     print the result as JSON',
-  '  --no-user  ignore ~/.claude/agents/ (reproducible CI runs)',
+  '  --no-user  ignore ~/.claude/agents/ ($CLAUDE_CONFIG_DIR/agents/ when set; reproducible CI runs)',
   ...KEY_USAGE,
   '',
   'Model aliases resolve through the Models API when a key is given (--api-key-fd, --api-key-file or ANTHROPIC_API_KEY), else a built-in table.',
-  'Exit status: 0 when every agent file is valid, 1 when any has an error, 2 on bad usage.',
+  'Exit status: 0 when no agent file has an error (warnings do not fail the check), 1 when any has an error, 2 on bad usage.',
 ].join('\n');
 
 /** The bundled persona folder: media/agents next to dist/ (or found walking up from this module). */
@@ -84,7 +85,7 @@ async function loadCatalog(options: CheckOptions, fs: AgentFs): Promise<{ catalo
   const { paths, single, describe } = projectPaths(options.target);
   const others = agentSearchPaths({
     workspaceFolders: [],
-    homeDir: options.includeUser ? os.homedir() : undefined,
+    userConfigDir: options.includeUser ? claudeConfigDir() : undefined,
     bundledDir: bundledAgentsDir(),
   });
   const catalog = await loadAgents([...paths, ...others], fs);
@@ -221,6 +222,11 @@ export async function main(args: string[]): Promise<number> {
     `${rows.length} agent${rows.length === 1 ? '' : 's'}, ${catalog.files.length} file${catalog.files.length === 1 ? '' : 's'}, ` +
       `${brokenFiles.size} broken, ${errors.length} error${errors.length === 1 ? '' : 's'}, ${warnings} warning${warnings === 1 ? '' : 's'}`,
   );
+  if (brokenFiles.size > 0) {
+    out.push(`${brokenFiles.size === 1 ? 'A file has errors: its agent does not' : `${brokenFiles.size} files have errors: their agents do not`} load (exit status 1).`);
+  } else if (warnings > 0) {
+    out.push(`Only warnings: every agent loads; warnings do not fail the check (exit status 0).`);
+  }
   console.log(inert(out.join('\n')));
   return brokenFiles.size > 0 ? 1 : 0;
 }

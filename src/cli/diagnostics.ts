@@ -13,13 +13,14 @@ import type { FileAccess, ReadTracker, ToolContext } from '../core/tools/types';
 import { inert, safeJson } from './terminal';
 
 const HELP = [
-  'usage: elixir-agent diagnostics [DIR] [--mix PATH] [--max N]',
+  'usage: elixir-agent diagnostics [DIR] [--file PATH] [--mix PATH] [--max N]',
   '',
   'Runs `mix compile --all-warnings` for the mix project in DIR (default: the current',
   'directory; a subfolder project or an umbrella is found too), building into',
   '_build/elixir_agent, and prints the diagnostics as mcp__ide__getDiagnostics returns',
   'them: [{"uri", "diagnostics": [{"message", "severity", "range", "source", "code"}]}].',
   '',
+  '  --file PATH  only this file (relative to the current directory, or absolute)',
   '  --mix PATH   the mix executable (default: mix on PATH)',
   '  --max N      at most N diagnostics, errors first (default 200)',
   '',
@@ -50,6 +51,7 @@ export async function main(args: string[]): Promise<number> {
   let dir = '.';
   let mix: string | undefined;
   let max: number | undefined;
+  let file: string | undefined;
   for (let i = 0; i < args.length; i++) {
     const a = args[i];
     if (a === '--help' || a === '-h') {
@@ -58,6 +60,9 @@ export async function main(args: string[]): Promise<number> {
     } else if (a === '--mix') {
       mix = args[++i];
       if (!mix) return usageError('--mix needs a path');
+    } else if (a === '--file') {
+      file = args[++i];
+      if (!file) return usageError('--file needs a path');
     } else if (a === '--max') {
       max = Number(args[++i]);
       if (!Number.isInteger(max) || max < 1) return usageError('--max needs a positive whole number');
@@ -93,7 +98,8 @@ export async function main(args: string[]): Promise<number> {
       reads: noReads,
       services: { diagnostics: mixDiagnosticsProvider(projects, { mixCommand: mix, signal: controller.signal }) },
     };
-    const result = await getDiagnosticsTool({ max }).invoke({}, ctx);
+    const narrowHint = file ? 'Raise --max to see more.' : 'Run again with --file PATH to get all of one file, or raise --max.';
+    const result = await getDiagnosticsTool({ max, narrowHint }).invoke(file ? { uri: path.resolve(file) } : {}, ctx);
     const [first, note] = result.content;
     if (result.isError || first?.type !== 'text') {
       console.error(inert(`elixir-agent diagnostics: ${first?.type === 'text' ? first.text : 'no result'}`));

@@ -10,7 +10,7 @@
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { existsSync, statSync } from 'node:fs';
-import { agentSearchPaths, loadAgents, loadProjectMemory, ModelResolver, nodeAgentFs, resolveTools, type AgentDefinition, type ToolOffer } from '../core/agents';
+import { agentPermissionRules, agentSearchPaths, loadAgents, loadProjectMemory, ModelResolver, nodeAgentFs, resolveTools, type AgentDefinition, type ToolOffer } from '../core/agents';
 import { ChatSession, type RunSetup } from '../core/chat/session';
 import { buildSystemPrompt } from '../core/chat/systemPrompt';
 import { detectProjects, projectPromptSection, projectSummary } from '../core/elixir/project';
@@ -18,6 +18,7 @@ import { ideTools, mixDiagnosticsProvider } from '../core/ide';
 import { createMcpManager, matchesMcpPattern, type McpManager } from '../core/mcp';
 import { ModelClient } from '../core/model/client';
 import { createApprovalPolicy } from '../core/tools/approval';
+import { claudeConfigDir } from '../core/util/claudeConfig';
 import { NodeFileAccess } from '../core/tools/nodeFiles';
 import { builtinTools } from '../core/tools/registry';
 import { ripgrepOnPath } from '../core/tools/ripgrep';
@@ -171,7 +172,7 @@ export async function main(args: string[]): Promise<number> {
 
   // The agent, as the extension finds it.
   const catalog = await loadAgents(
-    agentSearchPaths({ workspaceFolders: [o.cwd], homeDir: o.includeUser ? os.homedir() : undefined, bundledDir: bundledAgentsDir() }),
+    agentSearchPaths({ workspaceFolders: [o.cwd], userConfigDir: o.includeUser ? claudeConfigDir() : undefined, bundledDir: bundledAgentsDir() }),
     nodeAgentFs,
   );
   for (const p of catalog.problems.filter((p) => p.severity === 'error')) warn(`elixir-agent: ${p.filePath}:${p.line + 1}: ${p.message}`);
@@ -235,7 +236,17 @@ export async function main(args: string[]): Promise<number> {
     settings: { model, maxTokens: 16_000, maxTurns: o.maxTurns ?? agent?.maxTurns ?? 50 },
   };
 
-  const policy = headlessPolicy(createApprovalPolicy({ trusted: true, permissionMode: agent?.permissionMode, workspaceFolders: [o.cwd], cwd: o.cwd }), o.allow);
+  const policy = headlessPolicy(
+    createApprovalPolicy({
+      trusted: true,
+      permissionMode: agent?.permissionMode,
+      agentRules: agent && agentPermissionRules(agent),
+      homeDir: os.homedir(),
+      workspaceFolders: [o.cwd],
+      cwd: o.cwd,
+    }),
+    o.allow,
+  );
   let lastMessage: string | undefined;
   const text = new InertStream((s) => process.stdout.write(s));
   const out = (m: HostMessage) => {

@@ -20,17 +20,9 @@ const ANSWER = [
   'Then run `mix test`.',
 ].join('');
 
-/** The sidebar chat's document once it shows our UI (VS Code may swap the frame while it loads: look again then). */
-async function chatDocument(ui: VsCodeUi): Promise<Frame> {
-  for (let attempt = 0; ; attempt++) {
-    try {
-      const frame = await ui.waitForChatContent();
-      await frame.locator('.persona-name').waitFor();
-      return frame;
-    } catch (err) {
-      if (attempt >= 2 || !/detached/i.test(String(err))) throw err;
-    }
-  }
+/** The sidebar chat's document once it shows our UI (the harness looks again when VS Code swaps the frame while it loads). */
+function chatDocument(ui: VsCodeUi): Promise<Frame> {
+  return ui.waitForChatContent({ selector: '.persona-name' });
 }
 
 /** The innermost document of our webview hosted as a `view` (sidebar) or a `panel` (editor tab). */
@@ -124,8 +116,11 @@ describe('chat in the real VS Code (sample_app, scripted model)', function () {
   it('inserts a code block at the cursor of the editor, and opens only files inside the workspace', async () => {
     // accounts.ex was opened by the file link; focus is in the chat, the editor stays the target.
     await lastAnswer().locator('.code-block button[aria-label="Insert code at cursor"]').click();
-    // (The workspace is a temporary copy of the fixture: the edit does not outlive the run.)
     await ui.page.locator('.editor-instance .view-lines', { hasText: 'preload(:organization)' }).waitFor();
+    // Inserted, not saved (auto-save is off, as on the desktop): revert, so closing the editor later asks nothing.
+    await ui.page.locator('.tabs-container .tab.dirty', { hasText: 'accounts.ex' }).waitFor();
+    await ui.runCommand('File: Revert File');
+    await ui.page.locator('.tabs-container .tab.dirty').waitFor({ state: 'detached' });
     model.enqueue(turn.text('See [the password file](/etc/passwd) and [hosts](../../../../../etc/hosts).'));
     await send('Show me system files');
     await lastAnswer().locator('a.file-link').nth(1).waitFor({ timeout: 60_000 });

@@ -10,13 +10,15 @@
  *   await ui.screenshot('chat-open');             // test-results/screenshots/chat-open.png
  *   await ui.close();
  *
- * Everything waits on the page's state (selectors, frames), never on fixed sleeps.
+ * Everything waits on the page's state (selectors, frames), never on fixed sleeps,
+ * and looks again when VS Code replaces a webview's frames (webviewFrames.ts).
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { format } from 'node:util';
 import type { Browser, Frame, Page } from 'playwright-core';
+import { findWebviewFrame, waitForWebviewContent, waitForWebviewFrame } from './webviewFrames';
 
 export const REPO_ROOT = path.resolve(__dirname, '../../..');
 export const EXTENSION_ID = 'elixir-agent.elixir-agent';
@@ -209,42 +211,23 @@ export class VsCodeUi {
    * `webview/browser/pre` frame opened for this extension. Waits for it.
    */
   async chatFrame(timeoutMs = 30_000): Promise<Frame> {
-    const deadline = Date.now() + timeoutMs;
-    for (;;) {
-      const frame = this.findChatFrame();
-      if (frame) return frame;
-      if (Date.now() > deadline) {
-        throw new Error(`no webview frame of ${EXTENSION_ID} after ${timeoutMs} ms; frames: ${this.page.frames().map((f) => f.url().slice(0, 160)).join(', ')}`);
-      }
-      // A webview's frames attach blank and then navigate to their `pre/` page.
-      const timeout = Math.max(1, deadline - Date.now());
-      await Promise.race([
-        this.page.waitForEvent('frameattached', { timeout }),
-        this.page.waitForEvent('framenavigated', { timeout }),
-      ]).catch(() => undefined);
-    }
+    return waitForWebviewFrame(this.page, EXTENSION_ID, timeoutMs);
   }
 
-  private findChatFrame(): Frame | undefined {
-    const isWebview = (f: Frame) => f.url().includes('webview/browser/pre');
-    const ours = this.page.frames().filter((f) => isWebview(f) && f.url().includes(`extensionId=${encodeURIComponent(EXTENSION_ID)}`));
-    for (const outer of ours) {
-      let inner = outer;
-      for (let next = inner.childFrames().find(isWebview); next; next = next.childFrames().find(isWebview)) inner = next;
-      if (inner !== outer) return inner;
-    }
-    return undefined;
-  }
-
-  /** Waits until the chat webview shows our content: `[data-testid=chat-root]` or the text "Elixir Agent". */
-  async waitForChatContent(timeoutMs = 30_000): Promise<Frame> {
-    const frame = await this.chatFrame(timeoutMs);
-    await frame.waitForFunction(
-      () => document.querySelector('[data-testid=chat-root]') !== null || (document.body?.innerText ?? '').includes('Elixir Agent'),
-      null,
-      { timeout: timeoutMs },
+  /**
+   * Waits until the chat webview shows our content (`[data-testid=chat-root]`
+   * or the text "Elixir Agent"; then `selector`, when given) and returns its
+   * frame. VS Code may replace the webview's frames while they load: a
+   * detached frame is looked up again, never a failure (webviewFrames.ts).
+   */
+  async waitForChatContent(options: number | { timeoutMs?: number; selector?: string } = {}): Promise<Frame> {
+    const { timeoutMs = 30_000, selector } = typeof options === 'number' ? { timeoutMs: options } : options;
+    return waitForWebviewContent(
+      this.page,
+      EXTENSION_ID,
+      { predicate: () => document.querySelector('[data-testid=chat-root]') !== null || (document.body?.innerText ?? '').includes('Elixir Agent'), selector },
+      timeoutMs,
     );
-    return frame;
   }
 
   /** Saves a PNG of the whole window to test-results/screenshots/<name>.png and returns its path. */
@@ -273,8 +256,9 @@ export class VsCodeUi {
     await row.click();
     await this.page.locator('.quick-input-widget').waitFor({ state: 'hidden' });
     await this.page.waitForFunction((cls) => document.querySelector('.monaco-workbench')?.classList.contains(cls) ?? false, theme.workbenchClass, { timeout: 30_000 });
-    const chat = this.findChatFrame();
-    if (chat) await chat.waitForFunction((cls) => document.body?.classList.contains(cls) ?? false, theme.webviewClass, { timeout: 30_000 });
+    if (findWebviewFrame(this.page, EXTENSION_ID)) {
+      await waitForWebviewContent(this.page, EXTENSION_ID, { predicate: (cls) => document.body?.classList.contains(cls as string) ?? false, arg: theme.webviewClass }, 30_000);
+    }
   }
 
   async close(): Promise<void> {

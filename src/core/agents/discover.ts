@@ -45,10 +45,15 @@ const isMissing = (err: unknown): boolean => {
   return code === 'ENOENT' || code === 'ENOTDIR';
 };
 
-/** The search paths for a set of workspace folders, the user's home and the bundled folder. */
-export function agentSearchPaths(options: { workspaceFolders: readonly string[]; homeDir?: string; bundledDir?: string }): AgentSearchPath[] {
+/**
+ * The search paths for a set of workspace folders, the user's Claude Code
+ * folder (`userConfigDir`, see util/claudeConfig; or `homeDir`/.claude) and
+ * the bundled folder.
+ */
+export function agentSearchPaths(options: { workspaceFolders: readonly string[]; userConfigDir?: string; homeDir?: string; bundledDir?: string }): AgentSearchPath[] {
   const paths: AgentSearchPath[] = options.workspaceFolders.map((f) => ({ dir: path.join(f, '.claude', 'agents'), source: 'project' }));
-  if (options.homeDir) paths.push({ dir: path.join(options.homeDir, '.claude', 'agents'), source: 'user' });
+  const user = options.userConfigDir ?? (options.homeDir ? path.join(options.homeDir, '.claude') : undefined);
+  if (user) paths.push({ dir: path.join(user, 'agents'), source: 'user' });
   if (options.bundledDir) paths.push({ dir: options.bundledDir, source: 'bundled' });
   return paths;
 }

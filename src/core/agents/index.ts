@@ -5,6 +5,7 @@ export { loadAgents, applyPrecedence, agentSearchPaths, findAgentFiles, type Age
 export { nodeAgentFs } from './nodeFs';
 export {
   resolveTools,
+  agentPermissionRules,
   parseToolPattern,
   cliToolOffer,
   BUILTIN_TOOL_NAMES,
@@ -15,6 +16,7 @@ export {
   type McpServerState,
   type ToolResolution,
 } from './tools';
+export { CLAUDE_CODE_TOOL_NAMES, toolEntryProblem } from './claudeTools';
 export { ModelResolver, pickNewest, aliasFamily, FALLBACK_MODELS, type ListedModel, type ListModels, type ResolvedModel } from './models';
 export { loadProjectMemory, MEMORY_FILE_NAMES, type ProjectMemory } from './memory';
 export { toPersonaView, toolStatusView, problemText } from './persona';

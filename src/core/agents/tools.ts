@@ -6,11 +6,12 @@
  * reason, unknown with a hint); nothing is dropped silently, nothing throws.
  */
 import { mcpToolHint } from '../mcp/naming';
-import { closest } from './parse';
+import { parseRule, parseRules, type PermissionRule, type RuleSet } from '../permissions';
+import { BUILTIN_TOOL_NAMES, NOT_OFFERED } from './claudeTools';
+import { closest } from './similar';
 import type { AgentDefinition, ToolStatus } from './types';
 
-/** Claude Code's builtin tools that this extension implements. */
-export const BUILTIN_TOOL_NAMES = ['Read', 'Write', 'Edit', 'MultiEdit', 'Glob', 'Grep', 'LS', 'Bash', 'NotebookEdit'] as const;
+export { BUILTIN_TOOL_NAMES } from './claudeTools';
 
 /** The `ide` channel's tools (served by the extension, named like MCP tools). */
 export const IDE_TOOL_NAMES = ['mcp__ide__getDiagnostics', 'mcp__ide__executeCode'] as const;
@@ -53,26 +54,6 @@ export interface ToolResolution {
   enabled: string[];
 }
 
-/** Claude Code tools this extension does not offer, with what to use instead. */
-const NOT_OFFERED: Record<string, string> = {
-  WebFetch: 'a Claude Code tool this extension does not offer (no web access); an MCP server can provide one',
-  WebSearch: 'a Claude Code tool this extension does not offer (no web access); an MCP server can provide one',
-  TodoWrite: 'a Claude Code tool this extension does not offer; the agent keeps its plan in the conversation',
-  TodoRead: 'a Claude Code tool this extension does not offer',
-  Task: 'sub-agents (Task) are not offered by this extension',
-  Agent: 'sub-agents are not offered by this extension',
-  NotebookRead: 'folded into Read in Claude Code: use Read',
-  BashOutput: 'background shells are not offered: Bash runs commands to completion',
-  KillBash: 'background shells are not offered: Bash runs commands to completion',
-  KillShell: 'background shells are not offered: Bash runs commands to completion',
-  ExitPlanMode: 'a Claude Code mode tool this extension does not offer',
-  SlashCommand: 'slash commands are not offered by this extension',
-  Skill: 'skills are not offered by this extension',
-  AskUserQuestion: 'a Claude Code tool this extension does not offer; the agent asks in its answer',
-  LS: 'removed from recent Claude Code: use Glob, or Bash `ls`',
-  MultiEdit: 'removed from recent Claude Code: use Edit',
-};
-
 type Pattern = { kind: 'tool'; name: string } | { kind: 'server'; server: string };
 
 /** `mcp__s__t` → tool, `mcp__s` and `mcp__s__*` → whole server, anything else → a tool name. */
@@ -104,7 +85,8 @@ export function resolveTools(agent: Pick<AgentDefinition, 'tools' | 'disallowedT
     const p = parseToolPattern(entry);
     return p.kind === 'server' ? name.startsWith(`mcp__${p.server}__`) : p.name === name;
   };
-  const disallowed = agent.disallowedTools ?? [];
+  // A scoped entry (`Bash(rm *)`) does not remove the tool: it denies matching calls (agentPermissionRules).
+  const disallowed = (agent.disallowedTools ?? []).map(wholeToolEntry).filter((e): e is string => e !== undefined);
   const isDisallowed = (name: string): boolean => disallowed.some((d) => matches(d, name));
   const usable = (name: string): boolean => !isDisallowed(name) && !offered.get(name)?.unavailable;
 
@@ -172,12 +154,55 @@ export function resolveTools(agent: Pick<AgentDefinition, 'tools' | 'disallowedT
     for (const s of offer.mcpServers) statuses.push(resolveServer(`mcp__${s.name}`, s.name));
   } else {
     for (const entry of agent.tools) {
-      const p = parseToolPattern(entry);
-      statuses.push(p.kind === 'server' ? resolveServer(entry, p.server) : resolveName(entry));
+      const parsed = parseRule(entry);
+      if ('error' in parsed) {
+        statuses.push({ name: entry, status: 'unknown', hint: `not a tool name or a rule: ${parsed.error}` });
+        continue;
+      }
+      const { rule } = parsed;
+      const p = parseToolPattern(rule.kind === 'mcp' ? entry : rule.tool);
+      const status = p.kind === 'server' ? resolveServer(entry, p.server) : resolveName(p.name);
+      // `Bash(git *)`: the tool is granted; the specifier says what runs without asking.
+      const scope = scopeText(rule);
+      statuses.push({ ...status, name: entry, ...(status.status === 'available' && scope ? { detail: scope } : {}) });
     }
   }
 
   return { statuses, enabled: universe.filter((n) => enabled.has(n)) };
+}
+
+/** The tool an entry grants or removes whole (`Bash`, `Bash(*)`, `mcp__s`), or undefined for a scoped rule or a malformed entry. */
+function wholeToolEntry(entry: string): string | undefined {
+  const parsed = parseRule(entry);
+  if ('error' in parsed) return undefined;
+  return parsed.rule.kind === 'tool' || parsed.rule.kind === 'mcp' ? parsed.rule.tool : undefined;
+}
+
+/** What a scoped entry lets run without asking, for the tool list ("`git *` runs without asking"). */
+function scopeText(rule: PermissionRule): string | undefined {
+  switch (rule.kind) {
+    case 'bash':
+      return `\`${rule.form === 'prefix' ? `${rule.pattern}:*` : rule.pattern}\` runs without asking; other commands ask`;
+    case 'path':
+      return `${rule.tool === 'Read' ? 'reads' : 'changes'} of \`${rule.pattern}\` run without asking`;
+    case 'agent':
+    case 'specifier':
+      return `only \`${rule.text}\``;
+    default:
+      return undefined;
+  }
+}
+
+/**
+ * The permission rules an agent file brings: its scoped `tools` entries
+ * (`Bash(git *)`, `Edit(lib/**)`) allow matching calls without asking, its
+ * scoped `disallowedTools` entries (`Bash(rm *)`) deny matching calls. Whole
+ * tools (`Bash`, `Bash(*)`, `mcp__server`) are granted or removed by
+ * resolveTools and still ask as usual. Malformed entries bring nothing.
+ */
+export function agentPermissionRules(agent: Pick<AgentDefinition, 'tools' | 'disallowedTools'>): RuleSet {
+  const scoped = (list: readonly string[] | undefined): PermissionRule[] => parseRules(list ?? []).rules.filter((r) => r.kind !== 'tool' && r.kind !== 'mcp');
+  return { allow: scoped(agent.tools), deny: scoped(agent.disallowedTools) };
 }
 
 /** The offer the CLI check assumes: builtin tools available, MCP servers (the ide channel included) not connected. */

@@ -59,7 +59,10 @@ export function capDiagnostics(files: readonly FileDiagnostics[], max = DEFAULT_
   return { files: out, omitted, total: flat.length };
 }
 
-export function omittedNote(cap: CapResult): string | undefined {
+/** How the model narrows a capped result; callers with other means (the CLI's --file) pass their own. */
+export const NARROW_HINT = 'Pass a file URI as `uri` to get all of one file.';
+
+export function omittedNote(cap: CapResult, narrowHint = NARROW_HINT): string | undefined {
   if (cap.omitted.total === 0) return undefined;
   const parts = SEVERITY_ORDER.filter((s) => cap.omitted.bySeverity[s]).map((s) => {
     const n = cap.omitted.bySeverity[s] ?? 0;
@@ -68,7 +71,7 @@ export function omittedNote(cap: CapResult): string | undefined {
   return (
     `Showing ${cap.total - cap.omitted.total} of ${cap.total} diagnostics, most severe first. ` +
     `Left out: ${parts.join(', ')} in ${cap.omitted.files} ${cap.omitted.files === 1 ? 'file' : 'files'}. ` +
-    'Pass a file URI as `uri` to get all of one file.'
+    narrowHint
   );
 }
 

@@ -26,14 +26,21 @@ export function normalizeUri(raw: string, cwd: string): string {
 }
 
 /** The JSON text getDiagnostics gives the model, and the note on what was capped. */
-export function formatDiagnosticsResult(files: readonly FileDiagnostics[], options: { max?: number; requestedUri?: string } = {}): { json: string; note?: string } {
+export function formatDiagnosticsResult(
+  files: readonly FileDiagnostics[],
+  options: { max?: number; requestedUri?: string; narrowHint?: string } = {},
+): { json: string; note?: string } {
   const cap = capDiagnostics(files, options.max ?? DEFAULT_MAX_DIAGNOSTICS, false);
   let list = cap.files;
   if (options.requestedUri && list.length === 0) list = [{ uri: options.requestedUri, diagnostics: [] }];
-  return { json: JSON.stringify(list), note: omittedNote(cap) };
+  return { json: JSON.stringify(list), note: omittedNote(cap, options.narrowHint) };
 }
 
-export function getDiagnosticsTool(options: { max?: number } = {}): Tool<GetDiagnosticsInput> {
+/**
+ * @param options.max at most this many diagnostics, most severe first
+ * @param options.narrowHint the note's last sentence on how to see all of one file (default: pass `uri`)
+ */
+export function getDiagnosticsTool(options: { max?: number; narrowHint?: string } = {}): Tool<GetDiagnosticsInput> {
   return {
     name: GET_DIAGNOSTICS,
     description:
@@ -64,7 +71,7 @@ export function getDiagnosticsTool(options: { max?: number } = {}): Tool<GetDiag
       } catch (err) {
         return errorResult(`Could not read diagnostics: ${err instanceof Error ? err.message : String(err)}`);
       }
-      const { json, note } = formatDiagnosticsResult(files, { max: options.max, requestedUri: uri });
+      const { json, note } = formatDiagnosticsResult(files, { max: options.max, requestedUri: uri, narrowHint: options.narrowHint });
       const total = files.reduce((n, f) => n + f.diagnostics.length, 0);
       const errors = files.reduce((n, f) => n + f.diagnostics.filter((d) => d.severity === 'Error').length, 0);
       return {

@@ -13,7 +13,6 @@ import { randomUUID, timingSafeEqual } from 'node:crypto';
 import * as fs from 'node:fs';
 import type { IncomingMessage } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { Server } from '@modelcontextprotocol/sdk/server/index.js';
@@ -22,12 +21,13 @@ import { WebSocketServer } from 'ws';
 import { WebSocketTransport } from './wsTransport';
 import type { McpLogger } from './types';
 import { textResult, type ApprovalRequest, type Tool, type ToolContext, type ToolResult } from '../tools/types';
+import { claudeConfigDir } from '../util/claudeConfig';
 
 export const IDE_AUTH_HEADER = 'x-claude-code-ide-authorization';
 
 /** `$CLAUDE_CONFIG_DIR/ide`, else `~/.claude/ide`: where the CLI looks for lock files. */
 export function defaultLockDir(env: NodeJS.ProcessEnv = process.env): string {
-  return path.join(env.CLAUDE_CONFIG_DIR || path.join(os.homedir(), '.claude'), 'ide');
+  return path.join(claudeConfigDir(env), 'ide');
 }
 
 export interface IdeLockFile {

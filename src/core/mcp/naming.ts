@@ -40,26 +40,28 @@ export function matchesMcpPattern(pattern: string, toolName: string): boolean {
   return pat.tool === undefined || pat.tool === '*';
 }
 
-/** Tools Tidewave removed or renamed over its versions, with what to use instead (0.9). */
+/**
+ * Tools Tidewave removed or renamed over its versions (its changelog), with
+ * what to use instead in 0.9.
+ */
 const TIDEWAVE_RENAMED: Record<string, string> = {
   get_package_location:
-    'Tidewave folded get_package_location into get_source_location: call mcp__tidewave__get_source_location with reference "dep:PACKAGE" (e.g. "dep:phoenix").',
+    'Tidewave 0.5.0 folded get_package_location into get_source_location: call mcp__tidewave__get_source_location with reference "dep:PACKAGE" (e.g. "dep:phoenix").',
   list_liveview_pages:
-    'Tidewave 0.9 removed list_liveview_pages: use mcp__tidewave__project_eval with `Phoenix.Router.routes(MyAppWeb.Router)` to list the routes, or read the router file.',
+    'Tidewave 0.4.0 removed list_liveview_pages: use mcp__tidewave__project_eval with `Phoenix.Router.routes(MyAppWeb.Router)` to list the routes, or read the router file.',
   search_package_docs:
-    'Tidewave 0.9 removed search_package_docs: use mcp__tidewave__get_docs with a module or function reference (e.g. "Ecto.Query.preload/3").',
+    'Tidewave 0.6.0 moved search_package_docs out of its MCP server into the Hex CLI: use mcp__tidewave__get_docs with a module or function reference (e.g. "Ecto.Query.preload/3").',
   get_ecto_schemas:
-    'Tidewave 0.9 removed get_ecto_schemas: use mcp__tidewave__project_eval (e.g. listing modules that export __schema__/1) or Grep for "use Ecto.Schema".',
-  get_models:
-    'Tidewave removed get_models: use mcp__tidewave__project_eval or Grep to find the modules you need.',
-  read_project_file: 'Tidewave removed its file tools: use the built-in Read tool.',
-  write_project_file: 'Tidewave removed its file tools: use the built-in Write tool.',
-  edit_project_file: 'Tidewave removed its file tools: use the built-in Edit tool.',
-  list_project_files: 'Tidewave removed its file tools: use the built-in Glob or LS tools.',
-  glob_project_files: 'Tidewave removed its file tools: use the built-in Glob tool.',
-  grep_project_files: 'Tidewave removed its file tools: use the built-in Grep tool.',
+    'Tidewave 0.9.0 removed get_ecto_schemas: use mcp__tidewave__project_eval (e.g. listing modules that export __schema__/1) or Grep for "use Ecto.Schema".',
+  get_models: 'Tidewave removed get_models: use mcp__tidewave__project_eval or Grep to find the modules you need.',
+  read_project_file: 'Tidewave 0.4.0 removed its file tools: use the built-in Read tool.',
+  write_project_file: 'Tidewave 0.4.0 removed its file tools: use the built-in Write tool.',
+  edit_project_file: 'Tidewave 0.4.0 removed its file tools: use the built-in Edit tool.',
+  list_project_files: 'Tidewave 0.4.0 removed its file tools: use the built-in Glob or LS tools.',
+  glob_project_files: 'Tidewave 0.4.0 removed its file tools: use the built-in Glob tool.',
+  grep_project_files: 'Tidewave 0.2.0 removed grep_project_files: use the built-in Grep tool.',
   shell_eval: 'Tidewave removed shell_eval: use the built-in Bash tool.',
-  package_search: 'Tidewave removed package_search: use the built-in Bash tool with `mix hex.search NAME`.',
+  package_search: 'Tidewave 0.2.0 removed package_search: use the built-in Bash tool with `mix hex.search NAME`.',
 };
 
 function closest(tool: string, available: readonly string[]): string | undefined {

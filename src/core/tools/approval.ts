@@ -10,10 +10,15 @@
  *   4. the tool writes a protected file                  → ask, every time (never skipped)
  *   5. a per-tool "allow"/"ask" setting                  → that (Bash "ask" still honours the allow-list)
  *   6. acceptEdits (and bypassPermissions) for edit tools → allow
- *   7. Bash: every part of the command allow-listed      → allow
- *   8. defaults: read-only tools allow, the rest ask
- * Then dontAsk turns every remaining "ask" into "deny".
+ *   7. the agent file's scoped `tools` entries
+ *      (`Bash(git *)`, `Edit(lib/**)`) match the call      → allow
+ *   8. Bash: every part of the command allow-listed      → allow
+ *   9. defaults: read-only tools allow, the rest ask
+ * The agent file's scoped `disallowedTools` entries (`Bash(rm *)`) deny
+ * matching calls right after step 1. Then dontAsk turns every remaining
+ * "ask" into "deny".
  */
+import { evaluateRules, type RuleSet } from '../permissions';
 import { matchBashAllowList } from './bashAllow';
 import { TOOL_NAMES } from './names';
 import { protectedWriteReason, resolveInWorkspace } from './paths';
@@ -35,6 +40,13 @@ export interface ApprovalPolicyOptions {
   cwd?: string;
   /** Extra absolute paths that always need an explicit confirmation. */
   protectedPaths?: readonly string[];
+  /**
+   * The active agent file's own rules (agentPermissionRules): `allow` from
+   * its scoped `tools` entries, `deny` from its scoped `disallowedTools`.
+   */
+  agentRules?: RuleSet;
+  /** The home folder, for `~/` in path rules. */
+  homeDir?: string;
   /**
    * Honour `permissionMode: bypassPermissions` (run everything without
    * asking). Off by default: an agent file that came with a repository must
@@ -82,10 +94,14 @@ export function createApprovalPolicy(options: ApprovalPolicyOptions): ToolApprov
   const trusted = options.trusted ?? true;
   const bypass = mode === 'bypassPermissions' && options.allowBypass === true;
   const editsAccepted = mode === 'acceptEdits' || mode === 'bypassPermissions';
+  const projectRoot = options.workspaceFolders[0] ?? options.cwd ?? process.cwd();
+  const ruleContext = { projectRoot, ruleBase: projectRoot, homeDir: options.homeDir };
 
   const decideRaw = (tool: Tool, input: unknown): Decision => {
     const setting = toolSetting(options.tools, tool.name);
     if (setting === 'deny') return { decision: 'deny', reason: `${tool.name} is denied by the setting elixirAgent.approvals.tools.` };
+    const agentDeny = options.agentRules?.deny?.length ? evaluateRules({ deny: options.agentRules.deny }, { tool: tool.name, input }, ruleContext) : undefined;
+    if (agentDeny?.decision === 'deny') return { decision: 'deny', reason: `The agent's disallowedTools entry ${agentDeny.rule.text} forbids this call.` };
     if (!trusted && !tool.readOnly) {
       return { decision: 'deny', reason: `The workspace is in Restricted Mode (not trusted), so the agent can only read files. Trust the workspace to let it use ${tool.name}.` };
     }
@@ -108,6 +124,11 @@ export function createApprovalPolicy(options: ApprovalPolicyOptions): ToolApprov
     if (bypass && setting === undefined) return { decision: 'allow', reason: 'permissionMode: bypassPermissions' };
     if (setting === undefined && editsAccepted && tool.kind === 'edit') {
       return { decision: 'allow', reason: mode === 'acceptEdits' ? 'permissionMode: acceptEdits' : 'permissionMode: bypassPermissions (edits only; commands still ask)' };
+    }
+    if (agentDeny) return { decision: 'ask', reason: `The agent's disallowedTools entry ${agentDeny.rule.text} may apply to this call, which cannot be checked against it.` };
+    if (setting === undefined && options.agentRules?.allow?.length) {
+      const byAgent = evaluateRules({ allow: options.agentRules.allow }, { tool: tool.name, input }, ruleContext);
+      if (byAgent) return { decision: 'allow', reason: `Allowed by the agent's tools entry ${byAgent.rule.text}.` };
     }
     if (tool.name === TOOL_NAMES.bash) {
       const command = (input as { command?: unknown } | null)?.command;

@@ -5,7 +5,6 @@
  * live while an agent file is edited), tells the user once when a file breaks,
  * and remembers the active agent per workspace.
  */
-import * as os from 'node:os';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import {
@@ -28,6 +27,7 @@ import {
   type ToolResolution,
 } from '../../core/agents';
 import { modelsApiLister } from '../../core/agents/modelsApi';
+import { claudeConfigDir } from '../../core/util/claudeConfig';
 import type { PersonaView } from '../../shared/protocol';
 import { CONFIG_SECTION, SECRET_API_KEY } from '../ids';
 import type { AgentsChangeEvent, AgentsService } from './service';
@@ -43,8 +43,8 @@ export interface AgentRegistryOptions {
   log: vscode.LogOutputChannel;
   /** Default: the extension's media/agents. */
   bundledDir?: string;
-  /** Default: os.homedir(). */
-  homeDir?: string;
+  /** The user's Claude Code folder, whose agents/ holds user agents. Default: $CLAUDE_CONFIG_DIR, else ~/.claude. */
+  userConfigDir?: string;
   fs?: AgentFs;
 }
 
@@ -58,7 +58,7 @@ export class AgentRegistry implements AgentsService, vscode.Disposable {
   private readonly disposables: vscode.Disposable[] = [];
   private watchers: vscode.Disposable[] = [];
   private readonly bundledDir: string;
-  private readonly homeDir: string;
+  private readonly userConfigDir: string;
   private readonly fs: AgentFs;
   private readonly firstLoad: Promise<void>;
   private resolveFirstLoad!: () => void;
@@ -73,7 +73,7 @@ export class AgentRegistry implements AgentsService, vscode.Disposable {
 
   constructor(private readonly options: AgentRegistryOptions) {
     this.bundledDir = options.bundledDir ?? path.join(options.context.extensionPath, 'media', 'agents');
-    this.homeDir = options.homeDir ?? os.homedir();
+    this.userConfigDir = options.userConfigDir ?? claudeConfigDir();
     this.fs = options.fs ?? nodeAgentFs;
     this.firstLoad = new Promise((resolve) => (this.resolveFirstLoad = resolve));
     this.disposables.push(
@@ -187,7 +187,7 @@ export class AgentRegistry implements AgentsService, vscode.Disposable {
 
   /** Where agent files are looked for, with their source. */
   searchPaths(): Array<{ dir: string; source: AgentSource }> {
-    return agentSearchPaths({ workspaceFolders: this.folders(), homeDir: this.homeDir, bundledDir: this.bundledDir });
+    return agentSearchPaths({ workspaceFolders: this.folders(), userConfigDir: this.userConfigDir, bundledDir: this.bundledDir });
   }
 
   dispose(): void {
@@ -320,8 +320,8 @@ export class AgentRegistry implements AgentsService, vscode.Disposable {
       add(new vscode.RelativePattern(folder, '.claude'));
     }
     // The user's folder is outside the workspace: watch the nearest existing level, not the whole home.
-    add(new vscode.RelativePattern(vscode.Uri.file(path.join(this.homeDir, '.claude')), 'agents/**'));
-    add(new vscode.RelativePattern(vscode.Uri.file(this.homeDir), '.claude'));
+    add(new vscode.RelativePattern(vscode.Uri.file(this.userConfigDir), 'agents/**'));
+    add(new vscode.RelativePattern(vscode.Uri.file(path.dirname(this.userConfigDir)), path.basename(this.userConfigDir)));
   }
 }
 

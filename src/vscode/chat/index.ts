@@ -5,8 +5,10 @@
  * builtin, ide and MCP tools are registered here as defaults, and a feature
  * can replace any of them by registering the same id.
  */
+import * as os from 'node:os';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
+import { agentPermissionRules } from '../../core/agents';
 import { ConversationStore } from '../../core/chat/historyStore';
 import { diagnosticsAfterEdit, ideTools } from '../../core/ide';
 import { createApprovalPolicy } from '../../core/tools/approval';
@@ -52,11 +54,13 @@ function registerDefaultTools(rt: Runtime): void {
         return { ripgrepPath: rg, diagnosticsAfterEdit: diagnosticsAfterEdit(diagnostics, (p) => vscode.Uri.file(p).toString()) };
       },
       policy: (agent) =>
-        rt.services.tools?.policy({ permissionMode: agent?.permissionMode }) ??
+        rt.services.tools?.policy({ permissionMode: agent?.permissionMode, agentRules: agent && agentPermissionRules(agent) }) ??
         createApprovalPolicy({
           tools: config().get<Record<string, unknown>>('approvals.tools', {}),
           bashAllow: config().get<string[]>('approvals.bashAllow', []),
           permissionMode: agent?.permissionMode,
+          agentRules: agent && agentPermissionRules(agent),
+          homeDir: os.homedir(),
           trusted: vscode.workspace.isTrusted,
           workspaceFolders: folders(),
           cwd: folders()[0],

@@ -5,8 +5,10 @@
  * terminal) and the approval policy from settings and workspace trust.
  * The chat controller gets all of it from `rt.services.tools`.
  */
+import * as os from 'node:os';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
+import type { RuleSet } from '../../core/permissions';
 import { createApprovalPolicy, type ToolApprovalPolicy } from '../../core/tools/approval';
 import { MemoryReadTracker } from '../../core/tools/nodeFiles';
 import { builtinTools } from '../../core/tools/registry';
@@ -35,9 +37,9 @@ export interface ToolsService {
   /**
    * The approval policy: elixirAgent.approvals.tools / .bashAllow and
    * workspace trust, read at each decision (settings changes apply at once),
-   * with the persona's permissionMode.
+   * with the persona's permissionMode and its own rules (agentPermissionRules).
    */
-  policy(options?: { permissionMode?: string }): ToolApprovalPolicy;
+  policy(options?: { permissionMode?: string; agentRules?: RuleSet }): ToolApprovalPolicy;
   /** Folders, editor FileAccess and services, for a session's toolEnv(). */
   environment(): ToolEnvironment;
   /** A complete ToolContext for one call. Pass the conversation's ReadTracker (newReadTracker()). */
@@ -95,6 +97,8 @@ export function registerTools(rt: Runtime): ToolsService {
           tools: config().get<Record<string, unknown>>('approvals.tools', {}),
           bashAllow: config().get<string[]>('approvals.bashAllow', []),
           permissionMode: options.permissionMode,
+          agentRules: options.agentRules,
+          homeDir: os.homedir(),
           trusted: vscode.workspace.isTrusted,
           workspaceFolders: workspaceFolders(),
           protectedPaths: protectedPaths(),

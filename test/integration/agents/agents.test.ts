@@ -5,7 +5,8 @@
  * registry's onDidChange), the active agent per workspace, and the commands.
  */
 import * as assert from 'node:assert/strict';
-import { existsSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import * as os from 'node:os';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { ExtensionApi } from '../../../src/extension';
@@ -62,7 +63,7 @@ describe('agents: personas in the editor', () => {
   it("shows a broken file's diagnostic in the Problems panel at the right line and loads the others", () => {
     const broken = vscode.Uri.file(path.join(agentsDir, 'broken.md'));
     assert.deepEqual(ours(broken).map(summary), [
-      { line: 5, severity: 'Error', code: 'yaml', message: 'invalid YAML in the front matter: duplicated mapping key (`model` is given twice)' },
+      { line: 5, severity: 'Error', code: 'duplicate-key', message: '`model` is given twice (first on line 4): YAML allows each key once, so the front matter does not parse; keep one' },
     ]);
     // The others load; the project's elixir-expert overrides the built-in one.
     const byName = Object.fromEntries(agents.all().map((a) => [a.name, [a.source, path.basename(a.filePath), a.shadows.map((s) => s.split(':')[0])]]));
@@ -77,16 +78,31 @@ describe('agents: personas in the editor', () => {
     );
   });
 
+  it("reads user agents from the run's own Claude Code folder ($CLAUDE_CONFIG_DIR), never the machine's ~/.claude", async () => {
+    const configDir = process.env.CLAUDE_CONFIG_DIR;
+    assert.ok(configDir && path.isAbsolute(configDir) && configDir !== path.join(os.homedir(), '.claude'), `CLAUDE_CONFIG_DIR is ${configDir}`);
+    assert.deepEqual(agents.all().filter((a) => a.source === 'user'), [], 'no user agent of the machine');
+    const file = track(path.join(configDir, 'agents', 'user-helper.md'));
+    const changed = changeUntil(agents, 'the user agent to load', () => agents.get('user-helper') !== undefined);
+    mkdirSync(path.dirname(file), { recursive: true });
+    writeFileSync(file, '---\nname: user-helper\ndescription: A personal agent in the Claude Code folder\n---\nYou help.\n');
+    await changed;
+    assert.deepEqual([agents.get('user-helper')?.source, agents.get('user-helper')?.filePath], ['user', file]);
+    const gone = changeUntil(agents, 'the user agent to go', () => agents.get('user-helper') === undefined);
+    rmSync(file);
+    await gone;
+  });
+
   it('reloads live when an agent file is created, edited, renamed and deleted', async () => {
     const file = track(path.join(agentsDir, 'live.md'));
     const uri = vscode.Uri.file(file);
 
-    // Created broken (an unknown colour: loads, but flagged at line 3).
+    // Created with an unknown colour: loads, with a warning at line 3.
     let changed = changeUntil(agents, 'live.md to load', () => agents.get('live-agent') !== undefined);
     writeFileSync(file, '---\nname: live-agent\ndescription: Created by the test\ncolor: teal\n---\nFirst version.\n');
     await changed;
     assert.deepEqual(ours(uri).map(summary), [
-      { line: 3, severity: 'Error', code: 'unknown-color', message: 'unknown colour "teal": use one of red, blue, green, yellow, purple, orange, pink, cyan' },
+      { line: 3, severity: 'Warning', code: 'unknown-color', message: 'unknown colour "teal" (ignored): use one of red, blue, green, yellow, purple, orange, pink, cyan' },
     ]);
 
     // Edited: fixed, new prompt, the diagnostic goes away.
@@ -123,14 +139,22 @@ describe('agents: personas in the editor', () => {
         });
       });
 
-    let changed = diagnosticsUntil('the live error', () => ours(uri).length > 0);
+    let changed = diagnosticsUntil('the live problems', () => ours(uri).length > 1);
     const edit = new vscode.WorkspaceEdit();
     edit.replace(uri, doc.lineAt(5).range, 'color: lime');
+    edit.replace(uri, doc.lineAt(3).range, 'tools: Read, Grep, context-manager, Bash(git diff:*)');
     assert.ok(await vscode.workspace.applyEdit(edit));
     await changed;
     assert.deepEqual(ours(uri).map(summary), [
-      { line: 5, severity: 'Error', code: 'unknown-color', message: 'unknown colour "lime": use one of red, blue, green, yellow, purple, orange, pink, cyan' },
+      {
+        line: 3,
+        severity: 'Warning',
+        code: 'unknown-tool',
+        message: '`tools`: "context-manager" is neither a Claude Code tool nor an MCP tool (mcp__<server>__<tool>), so it grants nothing (if it names an agent: agents are called through Task, not listed in `tools`)',
+      },
+      { line: 5, severity: 'Warning', code: 'unknown-color', message: 'unknown colour "lime" (ignored): use one of red, blue, green, yellow, purple, orange, pink, cyan' },
     ]);
+    assert.deepEqual([ours(uri)[0].range.start.character, ours(uri)[0].range.end.character], [19, 34], 'the warning underlines the name');
     // The saved file is untouched: the registry still has the saved agent.
     assert.equal(agents.get('reviewer')?.color, 'green');
 

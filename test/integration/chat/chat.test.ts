@@ -123,6 +123,47 @@ describe('chat in the real editor (sample_app)', function () {
     await assert.rejects(fs.stat(path.join(root(), 'lib/new.ex')));
   });
 
+  it("runs the commands an agent's Bash rule names without asking; other commands still ask", async () => {
+    const agents = rt.services.agents!;
+    const previous = agents.active()?.name;
+    const file = path.join(root(), '.claude/agents/echo-helper.md');
+    const loaded = new Promise<void>((resolve) => {
+      const sub = agents.onDidChange(() => {
+        if (!agents.get('echo-helper')) return;
+        sub.dispose();
+        resolve();
+      });
+    });
+    await fs.writeFile(file, '---\nname: echo-helper\ndescription: Prints what it is asked to print\ntools: Read, Bash(echo *)\n---\nYou print things with echo.\n');
+    await loaded;
+    await agents.setActive('echo-helper');
+    try {
+      server.enqueue(
+        turn.toolUse('Bash', { command: 'echo agent-rule-ok' }, { id: 'toolu_int_echo' }),
+        turn.toolUse('Bash', { command: 'echo a && date' }, { id: 'toolu_int_date' }),
+        turn.text('Printed it.'),
+      );
+      const cards: string[] = [];
+      const sub = backend.onMessage((m) => m.type === 'toolUpdated' && cards.push(`${m.call.id}:${m.call.status}`));
+      const asked = nextMessage(backend, (m) => m.type === 'toolUpdated' && m.call.status === 'awaiting-approval');
+      const idle = nextMessage(backend, (m) => m.type === 'busy' && !m.busy);
+      await backend.handle({ type: 'send', text: 'Print agent-rule-ok', mentions: [] });
+      const card = (await asked) as Extract<HostMessage, { type: 'toolUpdated' }>;
+      await backend.handle({ type: 'approve', callId: card.call.id, decision: 'deny', reason: 'not that one' });
+      await idle;
+      sub.dispose();
+      assert.strictEqual(card.call.id, 'toolu_int_date');
+      assert.ok(cards.includes('toolu_int_echo:done') && !cards.includes('toolu_int_echo:awaiting-approval'), cards.join(', '));
+      const requests = server.messageRequests().slice(-3);
+      assert.deepStrictEqual((requests[0].tools as Array<{ name: string }>).map((t) => t.name).sort(), ['Bash', 'Read']);
+      const echoed = requests[1].messages.at(-1).content[0];
+      assert.deepStrictEqual([echoed.tool_use_id, echoed.is_error ?? false, JSON.stringify(echoed.content).includes('agent-rule-ok')], ['toolu_int_echo', false, true]);
+    } finally {
+      if (previous) await agents.setActive(previous);
+      await fs.rm(file, { force: true });
+    }
+  });
+
   it('survives a runtime restart with the history intact, and goes on', async () => {
     const id = backend.conversation.id;
     const before = backend.snapshot().messages;

@@ -93,7 +93,7 @@ describe('MCP in the real editor (mcp_app)', function () {
     assert.deepStrictEqual(missing, { content: [{ type: 'text', text: 'Could not find source for McpApp.Nope' }], isError: true });
     assert.deepStrictEqual(
       ['get_package_location', 'get_logs'].map((t) => rt.services.mcp!.toolHint('tidewave', t)),
-      ['Tidewave folded get_package_location into get_source_location: call mcp__tidewave__get_source_location with reference "dep:PACKAGE" (e.g. "dep:phoenix").', undefined],
+      ['Tidewave 0.5.0 folded get_package_location into get_source_location: call mcp__tidewave__get_source_location with reference "dep:PACKAGE" (e.g. "dep:phoenix").', undefined],
     );
     // Every request came from the extension host: no Origin header.
     assert.ok(tw.requests.every((r) => r.headers.origin === undefined && r.status !== 403));
@@ -131,19 +131,22 @@ describe('the ide server for the Claude Code CLI (real editor)', function () {
   this.timeout(60_000);
   let rt: Runtime;
   let configDir: string;
+  let previousConfigDir: string | undefined;
   let diagnostics: vscode.DiagnosticCollection;
 
   before(async () => {
     rt = await vscode.extensions.getExtension<ExtensionApi>(EXTENSION_ID)!.exports.runtime();
     configDir = await fs.mkdtemp(path.join(os.tmpdir(), 'claude-config-'));
     // The extension host is this process: the lock file goes to $CLAUDE_CONFIG_DIR/ide.
+    previousConfigDir = process.env.CLAUDE_CONFIG_DIR;
     process.env.CLAUDE_CONFIG_DIR = configDir;
     diagnostics = vscode.languages.createDiagnosticCollection('mcp-suite');
   });
   after(async () => {
     diagnostics.dispose();
     await config().update('ideServer.enabled', undefined, vscode.ConfigurationTarget.Global);
-    delete process.env.CLAUDE_CONFIG_DIR;
+    if (previousConfigDir === undefined) delete process.env.CLAUDE_CONFIG_DIR;
+    else process.env.CLAUDE_CONFIG_DIR = previousConfigDir;
   });
 
   async function connect(token: string, port: number): Promise<Client> {

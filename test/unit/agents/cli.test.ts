@@ -1,6 +1,6 @@
 import * as assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import * as http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import * as os from 'node:os';
@@ -23,6 +23,7 @@ function cli(args: string[], env: Record<string, string> = {}, entry = compiledC
   const base = { ...process.env };
   delete base.ANTHROPIC_API_KEY;
   delete base.ANTHROPIC_BASE_URL;
+  delete base.CLAUDE_CONFIG_DIR; // the user folder is HOME/.claude of this test, never the machine's
   return new Promise((resolve) => {
     execFile(process.execPath, [entry, ...args], { env: { ...base, HOME: home, ...env }, cwd: repoRoot }, (err, stdout, stderr) => {
       resolve({ code: err ? Number((err as { code?: number }).code ?? 1) : 0, stdout, stderr });
@@ -87,10 +88,39 @@ describe('agents: `elixir-agent agents check`', () => {
     assert.equal(r.code, 1);
     const problems = r.stdout.split('\n').filter((l) => l.startsWith(fixtures()));
     assert.ok(problems.includes(`${fixtures('bad-yaml.md')}:5:1: error: invalid YAML in the front matter: missed comma between flow collection entries`));
-    assert.ok(problems.includes(`${fixtures('unknown-color.md')}:5:1: error: unknown colour "magenta": use one of red, blue, green, yellow, purple, orange, pink, cyan`));
+    assert.ok(problems.includes(`${fixtures('unknown-color.md')}:5:1: warning: unknown colour "magenta" (ignored): use one of red, blue, green, yellow, purple, orange, pink, cyan`));
     assert.ok(problems.includes(`${fixtures('unquoted-colon.md')}:3:14: warning: this value contains ": " and is not valid YAML; it was read as text (as Claude Code does), but quote it to keep the file portable: key: "…"`));
     assert.ok(problems.every((l) => /^\S+\.md:\d+:\d+: (error|warning): /.test(l)), problems.join('\n'));
-    assert.match(r.stdout, /\n8 agents, 15 files, 8 broken, 8 errors, 5 warnings\n$/);
+    assert.match(r.stdout, /\n11 agents, 19 files, 8 broken, 8 errors, 10 warnings\n8 files have errors: their agents do not load \(exit status 1\)\.\n$/);
+  });
+
+  it('exits 0 with only warnings and says so: an unknown colour, tools that are not tools, Bash rules granted', async () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'agents-warn-'));
+    try {
+      for (const f of ['unknown-color.md', 'unknown-tools.md', 'git-reviewer.md', 'bash-everything.md']) copyFileSync(fixtures(f), path.join(dir, f));
+      const r = await cli(['agents', 'check', dir, '--no-user']);
+      assert.equal(r.code, 0, r.stdout);
+      const lines = r.stdout.split('\n');
+      assert.deepEqual(
+        lines.filter((l) => l.startsWith(dir)).map((l) => l.slice(dir.length + 1).replace(/ \(if it names an agent.*$/, '')),
+        [
+          'unknown-color.md:5:1: warning: unknown colour "magenta" (ignored): use one of red, blue, green, yellow, purple, orange, pink, cyan',
+          'unknown-tools.md:4:20: warning: `tools`: "context-manager" is neither a Claude Code tool nor an MCP tool (mcp__<server>__<tool>), so it grants nothing',
+          'unknown-tools.md:4:43: warning: `tools`: "computer-use" is neither a Claude Code tool nor an MCP tool (mcp__<server>__<tool>), so it grants nothing',
+          'unknown-tools.md:4:57: warning: `tools`: "Bahs" is neither a Claude Code tool nor an MCP tool (mcp__<server>__<tool>), so it grants nothing; did you mean Bash?',
+        ],
+      );
+      assert.deepEqual(lines.slice(-3), ['5 agents, 5 files, 0 broken, 0 errors, 4 warnings', 'Only warnings: every agent loads; warnings do not fail the check (exit status 0).', '']);
+      const section = (name: string) => lines.slice(lines.indexOf(`${name} [project]`) + 1, lines.findIndex((l, i) => i > lines.indexOf(`${name} [project]`) && l === ''));
+      assert.deepEqual(section('git-reviewer').slice(-3), [
+        '    ✓ Bash(git diff:*) (`git diff:*` runs without asking; other commands ask)',
+        '    ✓ Bash(git log *) (`git log *` runs without asking; other commands ask)',
+        '    ✓ Bash(mix test:*) (`mix test:*` runs without asking; other commands ask)',
+      ]);
+      assert.ok(section('bash-everything').includes('    ✓ Bash(*)'), section('bash-everything').join('\n'));
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('checks a single file, and rejects bad usage with status 2', async () => {

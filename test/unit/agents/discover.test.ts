@@ -3,6 +3,7 @@ import { mkdtempSync, mkdirSync, rmSync, symlinkSync, writeFileSync } from 'node
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { agentSearchPaths, loadAgents, loadProjectMemory, nodeAgentFs } from '../../../src/core/agents';
+import { claudeConfigDir } from '../../../src/core/util/claudeConfig';
 import { agentText, fixtures, memoryFs, repoRoot } from './helpers';
 
 describe('agents: discovery and precedence', () => {
@@ -15,6 +16,14 @@ describe('agents: discovery and precedence', () => {
       { dir: '/home/u/.claude/agents', source: 'user' },
       { dir: '/ext/media/agents', source: 'bundled' },
     ]);
+  });
+
+  it("takes the user's agents from $CLAUDE_CONFIG_DIR/agents when it is set, as Claude Code does", () => {
+    const user = (env: NodeJS.ProcessEnv) => agentSearchPaths({ workspaceFolders: [], userConfigDir: claudeConfigDir(env, '/home/u') });
+    assert.deepEqual(
+      [user({}), user({ CLAUDE_CONFIG_DIR: '/srv/claude-work' }), user({ CLAUDE_CONFIG_DIR: '  ' })].map((p) => p.map((x) => x.dir)),
+      [['/home/u/.claude/agents'], ['/srv/claude-work/agents'], ['/home/u/.claude/agents']],
+    );
   });
 
   it('applies project > user > bundled by name, fills shadows, and finds files in subfolders', async () => {
@@ -84,12 +93,15 @@ describe('agents: discovery and precedence', () => {
   it('loads the broken and unusual fixture folder from disk: valid files load, each broken one is reported', async () => {
     const catalog = await loadAgents([{ dir: fixtures(), source: 'project' }], nodeAgentFs);
     assert.deepEqual(catalog.agents.map((a) => a.name).sort(), [
-      'bom-agent', 'crlf-agent', 'empty-body', 'list-tools', 'misspelled-field', 'unknown-color', 'unquoted-colon',
+      'bash-everything', 'bom-agent', 'crlf-agent', 'empty-body', 'git-reviewer', 'list-tools', 'misspelled-field', 'unknown-color', 'unknown-tools', 'unquoted-colon',
     ]);
     const broken = [...new Set(catalog.problems.filter((p) => p.severity === 'error').map((p) => path.basename(p.filePath)))].sort();
     assert.deepEqual(broken, [
-      'bad-yaml.md', 'invalid-name.md', 'missing-description.md', 'missing-name.md', 'no-front-matter.md', 'tools-wrong-type.md', 'unclosed-front-matter.md', 'unknown-color.md',
+      'bad-yaml.md', 'color-twice.md', 'invalid-name.md', 'missing-description.md', 'missing-name.md', 'no-front-matter.md', 'tools-wrong-type.md', 'unclosed-front-matter.md',
     ]);
+    // An error means the agent does not load; an agent that loads has warnings at most.
+    const loaded = new Set(catalog.agents.map((a) => a.filePath));
+    assert.deepEqual(catalog.problems.filter((p) => p.severity === 'error' && loaded.has(p.filePath)), []);
   });
 
   describe('on a real folder', () => {

@@ -84,8 +84,8 @@ describe('agents: parsing agent files', () => {
     assert.deepEqual([bom.problems, bom.agent?.name, bom.agent?.description, bom.agent?.systemPrompt], [[], 'bom-agent', 'Starts with a byte order mark', 'Hello.']);
     // A broken CRLF file reports the same line as its LF twin.
     const broken = '---\nname: x\ndescription: y\ncolor: teal\n---\nBody\n';
-    assert.deepEqual(brief(parseAgentFile(broken.replace(/\n/g, '\r\n'), 'w.md', 'project').problems), [[3, 'error', 'unknown-color']]);
-    assert.deepEqual(brief(parseAgentFile(`\uFEFF${broken}`, 'b.md', 'project').problems), [[3, 'error', 'unknown-color']]);
+    assert.deepEqual(brief(parseAgentFile(broken.replace(/\n/g, '\r\n'), 'w.md', 'project').problems), [[3, 'warning', 'unknown-color']]);
+    assert.deepEqual(brief(parseAgentFile(`\uFEFF${broken}`, 'b.md', 'project').problems), [[3, 'warning', 'unknown-color']]);
   });
 
   it('loads an empty body with a warning, and a huge body whole with a warning', () => {
@@ -122,10 +122,10 @@ describe('agents: parsing agent files', () => {
     assert.deepEqual(parseFixture('bad-yaml.md').problems[0].filePath, fixtures('bad-yaml.md'));
   });
 
-  it('keeps loading an agent with an unknown colour, but flags it as an error', () => {
+  it('loads an agent with an unknown colour (six real files say magenta), with a warning only', () => {
     const { agent, problems } = parseFixture('unknown-color.md');
-    assert.deepEqual([agent?.name, agent?.color, agent?.frontMatter.color, brief(problems)], ['unknown-color', undefined, 'magenta', [[4, 'error', 'unknown-color']]]);
-    assert.equal(problems[0].message, 'unknown colour "magenta": use one of red, blue, green, yellow, purple, orange, pink, cyan');
+    assert.deepEqual([agent?.name, agent?.color, agent?.frontMatter.color, brief(problems)], ['unknown-color', undefined, 'magenta', [[4, 'warning', 'unknown-color']]]);
+    assert.equal(problems[0].message, 'unknown colour "magenta" (ignored): use one of red, blue, green, yellow, purple, orange, pink, cyan');
   });
 
   it('reads an unquoted value containing ": " as Claude Code does, with a warning', () => {
@@ -178,7 +178,7 @@ describe('agents: parsing agent files', () => {
     assert.deepEqual(brief(r.problems), [
       [1, 'error', 'invalid-name'],
       [2, 'error', 'invalid-description'],
-      [3, 'error', 'unknown-color'],
+      [3, 'warning', 'unknown-color'],
       [4, 'warning', 'unusual-model'],
     ]);
     assert.equal(r.agent, undefined);

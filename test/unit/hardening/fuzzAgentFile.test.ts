@@ -3,8 +3,8 @@
  * files, token soups and mutations of real files: the user's persona
  * (test/fixtures/personas/phoenix-elixir-expert.md), the bundled persona and the
  * broken-file fixtures. It never throws, never runs code from the file,
- * never pollutes prototypes; a file it refuses gets an error, and every
- * problem points at a line of the file with a message a person can read.
+ * never pollutes prototypes; a file it refuses gets an error, one it loads
+ * none (warnings at most), and every problem points at a line of the file with a message a person can read.
  */
 import * as assert from 'node:assert/strict';
 import fc from 'fast-check';
@@ -49,6 +49,12 @@ const TOKENS = [
   'model: 42',
   'model: claude-opus-5-5[1m]',
   'color: ultraviolet',
+  'color: magenta',
+  'tools: Read, Grep, Bash(git *), Bash(mix test:*)',
+  'tools: ["Read", "Bash(*)"]',
+  'tools: Read, Bash(git *',
+  'tools: context-manager, computer-use',
+  'disallowedTools: Bash(rm *)',
   'color: [purple]',
   'maxTurns: -3',
   'maxTurns: 1e309',
@@ -108,6 +114,9 @@ function insanity(text: string, r: ParseResult): string[] {
     return bad;
   }
   const a = r.agent;
+  // An error means "this agent does not load"; an agent that loads has warnings at most.
+  const errors = r.problems.filter((p) => p.severity === 'error').map((p) => p.code);
+  if (errors.length > 0) bad.push(`loaded despite errors: ${errors.join(', ')}`);
   if (!AGENT_NAME_PATTERN.test(a.name) || a.name.length > 64) bad.push(`accepted an invalid name ${JSON.stringify(a.name)}`);
   if (typeof a.description !== 'string' || a.description.trim() === '') bad.push('accepted an empty description');
   if (typeof a.systemPrompt !== 'string') bad.push('system prompt is not text');

@@ -167,15 +167,21 @@ describe('MCP tool names', () => {
     assert.deepEqual(
       {
         renamed: mcpToolHint('tidewave', 'get_package_location', now),
-        removed: ['list_liveview_pages', 'search_package_docs', 'get_ecto_schemas'].map((t) => mcpToolHint('tidewave', t, now)?.split(':')[0]),
+        removed: ['list_liveview_pages', 'search_package_docs', 'get_ecto_schemas', 'read_project_file'].map((t) => mcpToolHint('tidewave', t, now)?.split(':')[0]),
         offered: mcpToolHint('tidewave', 'get_logs', now),
         near: mcpToolHint('github', 'list_issue', ['list_issues', 'create_issue']),
         none: mcpToolHint('github', 'fly', ['list_issues']),
         unknownServer: mcpToolHint('nowhere', 'x'),
       },
       {
-        renamed: 'Tidewave folded get_package_location into get_source_location: call mcp__tidewave__get_source_location with reference "dep:PACKAGE" (e.g. "dep:phoenix").',
-        removed: ['Tidewave 0.9 removed list_liveview_pages', 'Tidewave 0.9 removed search_package_docs', 'Tidewave 0.9 removed get_ecto_schemas'],
+        renamed: 'Tidewave 0.5.0 folded get_package_location into get_source_location: call mcp__tidewave__get_source_location with reference "dep:PACKAGE" (e.g. "dep:phoenix").',
+        // As its changelog has them: not all "in 0.9".
+        removed: [
+          'Tidewave 0.4.0 removed list_liveview_pages',
+          'Tidewave 0.6.0 moved search_package_docs out of its MCP server into the Hex CLI',
+          'Tidewave 0.9.0 removed get_ecto_schemas',
+          'Tidewave 0.4.0 removed its file tools',
+        ],
         offered: undefined,
         near: 'the server "github" has no tool "list_issue"; did you mean mcp__github__list_issues?',
         none: 'the server "github" has no tool "fly" (it offers: list_issues)',
