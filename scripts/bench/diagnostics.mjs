@@ -1,10 +1,12 @@
-// getDiagnostics (src/core/ide) over 10,000 diagnostics in 1,000 files, and
-// the compiler-output parser (src/core/elixir) on 10,000 lines of mix output
-// built from the recorded outputs in test/fixtures/compiler-output/.
+// getDiagnostics (src/core/ide) over 10,000 diagnostics in 1,000 files, the
+// compiler-output parser (src/core/elixir) on 10,000 lines of mix output
+// built from the recorded outputs in test/fixtures/compiler-output/, and what
+// a warm `elixir-agent diagnostics` adds to mix (mixOverhead.mjs).
 import { readdirSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { repoRoot } from '../lib/vscode-host-lib.mjs';
+import { benchMixOverhead } from './mixOverhead.mjs';
 import { figure, notMeasured } from './stats.mjs';
 
 const require = createRequire(import.meta.url);
@@ -104,5 +106,11 @@ export async function benchDiagnostics({ runs, log }) {
     parse.extra = { lines: text.split('\n').length, diagnostics: found };
     log(`diagnostics: ${text.split('\n').length} lines of compiler output give ${found} diagnostics`);
   }
-  return [all, one, parse];
+  let overhead;
+  try {
+    overhead = await benchMixOverhead({ runs, log });
+  } catch (err) {
+    overhead = [notMeasured({ id: 'diagnostics.cliOverhead', group: 'diagnostics', label: 'warm `elixir-agent diagnostics` over warm `mix compile`', unit: 'ms' }, err.message.split('\n')[0])];
+  }
+  return [all, one, parse, ...overhead];
 }

@@ -9,16 +9,18 @@ import * as fs from 'node:fs/promises';
 import * as path from 'node:path';
 import { detectInFolder } from '../core/elixir/project';
 import { getDiagnosticsTool, mixDiagnosticsProvider } from '../core/ide';
+import { NodeFileAccess } from '../core/tools/nodeFiles';
 import type { FileAccess, ReadTracker, ToolContext } from '../core/tools/types';
 import { inert, safeJson } from './terminal';
 
 const HELP = [
   'usage: elixir-agent diagnostics [DIR] [--file PATH] [--mix PATH] [--max N]',
   '',
-  'Runs `mix compile --all-warnings` for the mix project in DIR (default: the current',
-  'directory; a subfolder project or an umbrella is found too), building into',
-  '_build/elixir_agent, and prints the diagnostics as mcp__ide__getDiagnostics returns',
-  'them: [{"uri", "diagnostics": [{"message", "severity", "range", "source", "code"}]}].',
+  'Compiles the mix project in DIR (default: the current directory; a subfolder project',
+  'or an umbrella is found too) with mix, building into _build/elixir_agent, and prints',
+  'the diagnostics as mcp__ide__getDiagnostics returns them:',
+  '[{"uri", "diagnostics": [{"message", "severity", "range", "source", "code"}]}].',
+  'Compiling runs the project\'s code (mix.exs, macros): run it on projects you trust.',
   '',
   '  --file PATH  only this file (relative to the current directory, or absolute)',
   '  --mix PATH   the mix executable (default: mix on PATH)',
@@ -27,19 +29,10 @@ const HELP = [
   'Exit status: 0 no errors, 1 errors, 2 no mix project or mix not found.',
 ].join('\n');
 
+const disk = new NodeFileAccess();
 const diskFiles: FileAccess = {
-  async readText(absPath) {
-    const [text, st] = await Promise.all([fs.readFile(absPath, 'utf8'), fs.stat(absPath)]);
-    return { text, version: `${st.mtimeMs}:${st.size}` };
-  },
-  async version(absPath) {
-    try {
-      const st = await fs.stat(absPath);
-      return `${st.mtimeMs}:${st.size}`;
-    } catch {
-      return undefined;
-    }
-  },
+  readText: (file) => disk.readText(file),
+  version: (file) => disk.version(file),
   async writeText() {
     throw new Error('the diagnostics command does not write files');
   },
@@ -89,26 +82,27 @@ export async function main(args: string[]): Promise<number> {
   process.once('SIGINT', onSignal);
   process.once('SIGTERM', onSignal);
   try {
-    for (const p of projects) console.error(inert(`mix compile in ${p.root}`));
+    // Asking for diagnostics of DIR is the user's own request to compile it (mix.exs and macros run).
     const ctx: ToolContext = {
       workspaceFolders: [root],
       cwd: root,
       signal: controller.signal,
       files: diskFiles,
       reads: noReads,
+      onProgress: (status) => console.error(inert(`elixir-agent diagnostics: ${status}`)),
       services: { diagnostics: mixDiagnosticsProvider(projects, { mixCommand: mix, signal: controller.signal }) },
     };
     const narrowHint = file ? 'Raise --max to see more.' : 'Run again with --file PATH to get all of one file, or raise --max.';
     const result = await getDiagnosticsTool({ max, narrowHint }).invoke(file ? { uri: path.resolve(file) } : {}, ctx);
-    const [first, note] = result.content;
+    if (controller.signal.aborted) return 130;
+    const [first, ...notes] = result.content;
     if (result.isError || first?.type !== 'text') {
       console.error(inert(`elixir-agent diagnostics: ${first?.type === 'text' ? first.text : 'no result'}`));
       return 2;
     }
-    if (controller.signal.aborted) return 130;
     // Compiler messages quote the project's code: JSON keeps them exact and inert.
     console.log(safeJson(first.text));
-    if (note?.type === 'text') console.error(inert(note.text));
+    for (const note of notes) if (note.type === 'text') console.error(inert(note.text));
     const files = JSON.parse(first.text) as Array<{ diagnostics: Array<{ severity: string }> }>;
     return files.some((f) => f.diagnostics.some((d) => d.severity === 'Error')) ? 1 : 0;
   } finally {

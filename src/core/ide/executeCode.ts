@@ -15,6 +15,7 @@ import * as path from 'node:path';
 import { defaultBuildPath } from '../elixir/mixCompile';
 import { detectProjects, isInside } from '../elixir/project';
 import { runProcess, CommandNotFoundError } from '../elixir/process';
+import { listCommands, processCount, survivorsText } from '../process/stop';
 import { errorResult, type ApprovalRequest, type Tool, type ToolContext, type ToolResult } from '../tools/types';
 import { childEnv } from '../util/childEnv';
 
@@ -129,6 +130,10 @@ export function executeCodeTool(options: ExecuteCodeOptions = {}): Tool<ExecuteC
           ? `Timed out after ${Math.round(timeoutMs / 1000)} s; the process was stopped.`
           : `Exit status ${run.exitCode ?? run.signal} (${seconds} s, ${where}).`;
       const parts = [status];
+      const left = run.stop.stopped.length;
+      if (left && !run.timedOut && !run.cancelled) parts.push(`The code left ${processCount(left)} running (${listCommands(run.stop.stopped)}); stopped, since nothing a run starts outlives it.`);
+      else if (left) parts.push(`Stopped with it: ${processCount(left)} it had started (${listCommands(run.stop.stopped)}).`);
+      if (run.stop.survived.length) parts.push(survivorsText(run.stop));
       if (result !== undefined) parts.push(`Result:\n${clipSection(result)}`);
       if (stdout.trim()) parts.push(`Output:\n${clipSection(stdout)}`);
       if (run.stderr.trim()) parts.push(`Errors and warnings:\n${clipSection(run.stderr)}`);

@@ -3,13 +3,18 @@
  * input `{ uri?: string }`, result one text item holding the JSON array
  * `[{uri, diagnostics: [{message, severity, range, source, code}]}]`.
  * Fed by ctx.services.diagnostics (every source the editor knows, or a mix
- * compile run headless). Large results are capped, most severe first, with a
- * second text item saying what was left out.
+ * compile run headless), refreshed first: when nothing reports on the current
+ * files, mix compiles (outcome.ts says so in the result, and says in words
+ * when compiling was not allowed: `[]` only ever means "compiled, no
+ * problems"). Large results are capped, most severe first, with a second text
+ * item saying what was left out.
  */
 import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { errorResult, type FileDiagnostics, type Tool, type ToolContext, type ToolResult } from '../tools/types';
-import { capDiagnostics, DEFAULT_MAX_DIAGNOSTICS, omittedNote } from './format';
+import { errorResult, type FileDiagnostics, type RefreshOutcome, type Tool, type ToolContext, type ToolResult } from '../tools/types';
+import { diagnosticsResult } from './outcome';
+
+export { formatDiagnosticsResult } from './outcome';
 
 export const GET_DIAGNOSTICS = 'mcp__ide__getDiagnostics';
 
@@ -25,17 +30,6 @@ export function normalizeUri(raw: string, cwd: string): string {
   return pathToFileURL(abs).href;
 }
 
-/** The JSON text getDiagnostics gives the model, and the note on what was capped. */
-export function formatDiagnosticsResult(
-  files: readonly FileDiagnostics[],
-  options: { max?: number; requestedUri?: string; narrowHint?: string } = {},
-): { json: string; note?: string } {
-  const cap = capDiagnostics(files, options.max ?? DEFAULT_MAX_DIAGNOSTICS, false);
-  let list = cap.files;
-  if (options.requestedUri && list.length === 0) list = [{ uri: options.requestedUri, diagnostics: [] }];
-  return { json: JSON.stringify(list), note: omittedNote(cap, options.narrowHint) };
-}
-
 /**
  * @param options.max at most this many diagnostics, most severe first
  * @param options.narrowHint the note's last sentence on how to see all of one file (default: pass `uri`)
@@ -47,6 +41,7 @@ export function getDiagnosticsTool(options: { max?: number; narrowHint?: string 
       'Get the diagnostics (errors, warnings, hints) the editor knows: the mix compiler, the Elixir language server, Credo and any other source. ' +
       'Pass a file URI (file:///abs/path) as `uri` for one file; without it, all files with problems. ' +
       'Returns JSON: [{"uri", "diagnostics": [{"message", "severity" (Error|Warning|Information|Hint), "range" (0-based lines and characters), "source", "code"}]}]. ' +
+      'When nothing reports on the current files yet, it compiles the project with mix first (the first compile of a large project can take minutes). ' +
       'Use it after editing to check your change compiles cleanly.',
     inputSchema: {
       type: 'object',
@@ -63,7 +58,13 @@ export function getDiagnosticsTool(options: { max?: number; narrowHint?: string 
       const raw = (input ?? {}).uri;
       if (raw !== undefined && raw !== null && typeof raw !== 'string') return errorResult('`uri` must be a string (a file URI such as file:///path/to/lib/foo.ex).');
       const uri = typeof raw === 'string' && raw.trim() ? normalizeUri(raw, ctx.cwd) : undefined;
-      if (provider.settle) await provider.settle(uri, ctx.signal);
+      let outcome: RefreshOutcome | undefined;
+      try {
+        if (provider.refresh) outcome = await provider.refresh({ uri, signal: ctx.signal, onOutput: ctx.onOutput, onProgress: ctx.onProgress });
+        else if (provider.settle) await provider.settle(uri, ctx.signal);
+      } catch (err) {
+        outcome = { kind: 'failed', reason: err instanceof Error ? err.message : String(err) };
+      }
       if (ctx.signal.aborted) return errorResult('Cancelled.');
       let files: FileDiagnostics[];
       try {
@@ -71,13 +72,7 @@ export function getDiagnosticsTool(options: { max?: number; narrowHint?: string 
       } catch (err) {
         return errorResult(`Could not read diagnostics: ${err instanceof Error ? err.message : String(err)}`);
       }
-      const { json, note } = formatDiagnosticsResult(files, { max: options.max, requestedUri: uri, narrowHint: options.narrowHint });
-      const total = files.reduce((n, f) => n + f.diagnostics.length, 0);
-      const errors = files.reduce((n, f) => n + f.diagnostics.filter((d) => d.severity === 'Error').length, 0);
-      return {
-        content: note ? [{ type: 'text', text: json }, { type: 'text', text: note }] : [{ type: 'text', text: json }],
-        display: { summary: total === 0 ? 'No problems' : `${total} ${total === 1 ? 'problem' : 'problems'}${errors ? ` (${errors} ${errors === 1 ? 'error' : 'errors'})` : ''}` },
-      };
+      return diagnosticsResult(files, outcome, { max: options.max, requestedUri: uri, narrowHint: options.narrowHint });
     },
   };
 }

@@ -4,17 +4,15 @@
  * use to feed them.
  */
 import * as path from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { runMixCompile } from '../elixir/mixCompile';
-import type { MixProject } from '../elixir/project';
-import type { DiagnosticsProvider, FileDiagnostics, Tool } from '../tools/types';
+import type { DiagnosticsProvider, FileDiagnostics, RefreshOutcome, Tool } from '../tools/types';
 import { executeCodeTool, type ExecuteCodeOptions } from './executeCode';
-import { toFileDiagnostics } from './format';
 import { getDiagnosticsTool } from './getDiagnostics';
 
 export { EXECUTE_CODE, executeCodeTool } from './executeCode';
 export { GET_DIAGNOSTICS, getDiagnosticsTool, formatDiagnosticsResult, normalizeUri } from './getDiagnostics';
 export { capDiagnostics, toFileDiagnostics } from './format';
+export { mixDiagnosticsProvider, selectFile, type CompilePermission, type MixDiagnosticsProvider, type MixProviderOptions } from './mixProvider';
+export { diagnosticsResult, seconds } from './outcome';
 
 export interface IdeToolsOptions extends ExecuteCodeOptions {
   /** Cap on diagnostics per getDiagnostics result (default 200). */
@@ -26,66 +24,42 @@ export function ideTools(options: IdeToolsOptions = {}): Tool[] {
   return [getDiagnosticsTool({ max: options.maxDiagnostics }), executeCodeTool(options)] as Tool[];
 }
 
-function samePath(uri: string, file: string): boolean {
-  try {
-    const p = uri.startsWith('file:') ? fileURLToPath(uri) : uri;
-    return path.resolve(p) === path.resolve(file);
-  } catch {
-    return false;
-  }
-}
-
-/** Filters to one file (by URI or path) when uri is given. */
-export function selectFile(files: FileDiagnostics[], uri: string | undefined): FileDiagnostics[] {
-  if (!uri) return files;
-  let target: string;
-  try {
-    target = uri.startsWith('file:') ? fileURLToPath(uri) : uri;
-  } catch {
-    return [];
-  }
-  return files.filter((f) => samePath(f.uri, target));
-}
-
 /**
- * Headless diagnostics (the CLI, `elixir-agent run`): each get() compiles the
- * projects with mix (into their own build path) and reports what it printed.
- */
-export function mixDiagnosticsProvider(
-  projects: readonly Pick<MixProject, 'root' | 'app' | 'apps'>[],
-  options: { mixCommand?: string; timeoutMs?: number; signal?: AbortSignal } = {},
-): DiagnosticsProvider {
-  return {
-    async get(uri?: string): Promise<FileDiagnostics[]> {
-      const all: FileDiagnostics[] = [];
-      for (const project of projects) {
-        const result = await runMixCompile({ project, mixCommand: options.mixCommand, timeoutMs: options.timeoutMs, signal: options.signal });
-        all.push(...toFileDiagnostics(result.diagnostics));
-      }
-      return selectFile(all, uri);
-    },
-  };
-}
-
-/**
- * For ToolServices.diagnosticsAfterEdit: waits for the file's diagnostics to
- * settle and returns its errors and warnings as a short text (undefined when clean).
+ * For ToolServices.diagnosticsAfterEdit: the file's diagnostics after an edit,
+ * as a short text. With a provider that compiles (refresh), the edit is
+ * compiled first (incrementally) and a clean file says so; otherwise the
+ * diagnostics are read once they settle (undefined when clean).
  */
 export function diagnosticsAfterEdit(provider: DiagnosticsProvider, toUri: (absPath: string) => string, maxItems = 20) {
   return async (absPath: string, signal: AbortSignal): Promise<string | undefined> => {
     const uri = toUri(absPath);
-    if (provider.settle) await provider.settle(uri, signal);
+    let outcome: RefreshOutcome | undefined;
+    if (provider.refresh) {
+      provider.changed?.(absPath);
+      outcome = await provider.refresh({ uri, signal });
+    } else if (provider.settle) await provider.settle(uri, signal);
     if (signal.aborted) return undefined;
-    const files = await provider.get(uri);
-    const items = files.flatMap((f) => f.diagnostics).filter((d) => d.severity === 'Error' || d.severity === 'Warning');
-    if (items.length === 0) return undefined;
-    items.sort((a, b) => (a.severity === b.severity ? a.range.start.line - b.range.start.line : a.severity === 'Error' ? -1 : 1));
-    const lines = items.slice(0, maxItems).map((d) => {
-      const where = `${d.range.start.line + 1}:${d.range.start.character + 1}`;
-      const first = d.message.split('\n')[0];
-      return `- ${d.severity} at line ${where}${d.source ? ` [${d.source}]` : ''}: ${first}`;
-    });
-    if (items.length > maxItems) lines.push(`- ... and ${items.length - maxItems} more`);
-    return `Problems now reported in ${path.basename(absPath)}:\n${lines.join('\n')}`;
+    return formatAfterEdit(absPath, await provider.get(uri), outcome, maxItems);
   };
+}
+
+/** The errors and warnings of one file as lines for an edit's result (errors with their whole message). */
+export function formatAfterEdit(absPath: string, files: readonly FileDiagnostics[], outcome: RefreshOutcome | undefined, maxItems = 20): string | undefined {
+  const name = path.basename(absPath);
+  if (outcome?.kind === 'not-compiled' || outcome?.kind === 'failed') return `Not compiled after this change: ${outcome.reason}`;
+  const items = files.flatMap((f) => f.diagnostics).filter((d) => d.severity === 'Error' || d.severity === 'Warning');
+  if (items.length === 0) return outcome?.kind === 'compiled' ? `mix compile: no errors or warnings in ${name}.` : undefined;
+  items.sort((a, b) => (a.severity === b.severity ? a.range.start.line - b.range.start.line : a.severity === 'Error' ? -1 : 1));
+  const lines = items.slice(0, maxItems).map((d) => {
+    const where = `${d.range.start.line + 1}:${d.range.start.character + 1}`;
+    const text = d.severity === 'Error' ? clipText(d.message, 800).replace(/\n(?=.)/g, '\n  ') : d.message.split('\n')[0];
+    return `- ${d.severity} at line ${where}${d.source ? ` [${d.source}]` : ''}: ${text}`;
+  });
+  if (items.length > maxItems) lines.push(`- ... and ${items.length - maxItems} more`);
+  return `Problems now reported in ${name}${outcome?.kind === 'compiled' ? ' (compiled with mix)' : ''}:\n${lines.join('\n')}`;
+}
+
+function clipText(text: string, max: number): string {
+  const t = text.replace(/\n{3,}/g, '\n\n').trim();
+  return t.length > max ? `${t.slice(0, max)}...` : t;
 }

@@ -1,12 +1,23 @@
 /**
  * The editor's diagnostics for the ide channel: every source VS Code knows
  * (language servers, our mix source, Credo and other extensions), in Claude
- * Code's getDiagnostics shape, plus settle(): wait until a running mix compile
- * has finished and the diagnostics stopped changing for a moment.
+ * Code's getDiagnostics shape, plus
+ *  - refresh(): when no language server publishes for Elixir and the mix
+ *    source's last compile does not describe the current files (never
+ *    compiled, or Elixir files changed since), run or join a mix compile;
+ *    in Restricted Mode say, in words, that it was not compiled and why;
+ *  - settle(): wait until a running mix compile has finished and the
+ *    diagnostics stopped changing for a moment;
+ *  - afterEdit(): an edited Elixir file's diagnostics after an incremental
+ *    compile (or, where a language server publishes, once they settle).
  */
+import * as fs from 'node:fs';
 import * as vscode from 'vscode';
-import { diagnosticsAfterEdit } from '../../core/ide';
-import type { DiagnosticsProvider, FileDiagnostics } from '../../core/tools/types';
+import { compiledByMix, defaultBuildPath } from '../../core/elixir/mixCompile';
+import type { MixProject } from '../../core/elixir/project';
+import { diagnosticsAfterEdit, formatAfterEdit, seconds } from '../../core/ide';
+import type { DiagnosticsProvider, FileDiagnostics, RefreshOutcome, RefreshRequest } from '../../core/tools/types';
+import type { EnsureResult } from './mixSource';
 
 const SEVERITY: Record<vscode.DiagnosticSeverity, FileDiagnostics['diagnostics'][number]['severity']> = {
   [vscode.DiagnosticSeverity.Error]: 'Error',
@@ -46,9 +57,31 @@ export interface SettleOptions {
 
 export interface EditorDiagnosticsService extends DiagnosticsProvider {
   settle(uri: string | undefined, signal: AbortSignal, options?: SettleOptions): Promise<void>;
-  /** For ToolServices.diagnosticsAfterEdit: the file's errors and warnings once settled, as text. */
+  refresh(request: RefreshRequest): Promise<RefreshOutcome>;
+  /** Whether afterEdit() compiles this file (one `mix compile` reads, mix the diagnostics source, a trusted workspace). */
+  compilesAfterEdit(absPath: string): boolean;
+  /** For ToolServices.diagnosticsAfterEdit: the file's errors and warnings after an incremental compile (or once settled), as text. */
   afterEdit(absPath: string, signal: AbortSignal): Promise<string | undefined>;
 }
+
+/** What the service needs from the Elixir feature. */
+export interface DiagnosticsDeps {
+  mix: {
+    idle(signal?: AbortSignal): Promise<void>;
+    current(project: MixProject): Promise<boolean>;
+    changed(uri: vscode.Uri): void;
+    ensure(project: MixProject, signal: AbortSignal, onOutput?: (chunk: string) => void): Promise<EnsureResult | undefined>;
+  };
+  projects(): readonly MixProject[];
+  projectOf(uri: vscode.Uri): MixProject | undefined;
+  ready(): Promise<void>;
+  /** A language server publishes diagnostics for this project's Elixir files. */
+  languageServerPublishes(project: MixProject): boolean;
+}
+
+export const RESTRICTED_REASON =
+  "this workspace is in Restricted Mode (not trusted), and compiling runs the project's code (mix.exs and macros run at compile time). " +
+  'The user can trust the workspace (Manage Workspace Trust) to let mix compile it.';
 
 function parseUri(uri: string): vscode.Uri {
   return /^[a-zA-Z][\w+.-]*:/.test(uri) ? vscode.Uri.parse(uri, true) : vscode.Uri.file(uri);
@@ -86,7 +119,25 @@ function quiet(uri: vscode.Uri | undefined, ms: number, maxMs: number, signal: A
   });
 }
 
-export function editorDiagnosticsService(mix: { idle(signal?: AbortSignal): Promise<void> } | undefined): EditorDiagnosticsService {
+export function editorDiagnosticsService(deps: DiagnosticsDeps): EditorDiagnosticsService {
+  const needsCompile = async (p: MixProject): Promise<boolean> => !deps.languageServerPublishes(p) && !(await deps.mix.current(p));
+
+  /** Compiles (or joins compiles of) the projects, one after the other; undefined when stopped. */
+  const compile = async (projects: readonly MixProject[], request: RefreshRequest): Promise<Extract<RefreshOutcome, { kind: 'compiled' }> | undefined> => {
+    const runs: Extract<RefreshOutcome, { kind: 'compiled' }>['runs'] = [];
+    for (const p of projects) {
+      const name = p.app ?? p.root.split(/[\\/]/).pop();
+      const first = !fs.existsSync(defaultBuildPath(p.root));
+      request.onProgress?.(first ? `first compile of ${name} (dependencies included): it can take minutes` : `compiling ${name} with mix`);
+      if (first) request.onOutput?.(`Compiling ${name} for the first time (dependencies included); on a large project this takes minutes.\n`);
+      const r = await deps.mix.ensure(p, request.signal, request.onOutput);
+      if (!r) return undefined;
+      runs.push({ root: p.root, ms: r.ms, firstCompile: r.firstCompile, joined: r.joined });
+    }
+    if (runs.length) request.onProgress?.(`compiled in ${seconds(Math.max(...runs.map((r) => r.ms)))}`);
+    return { kind: 'compiled', runs };
+  };
+
   const service: EditorDiagnosticsService = {
     async get(uri?: string): Promise<FileDiagnostics[]> {
       if (uri) {
@@ -100,25 +151,55 @@ export function editorDiagnosticsService(mix: { idle(signal?: AbortSignal): Prom
         .map(([u, list]) => toFileDiagnostics(u, list));
     },
 
+    async refresh(request) {
+      await deps.ready();
+      const target = request.uri ? parseUri(request.uri) : undefined;
+      const owner = target ? deps.projectOf(target) : undefined;
+      const projects = target ? (owner && target.scheme === 'file' && compiledByMix(target.fsPath, owner) ? [owner] : []) : deps.projects();
+      const stale: MixProject[] = [];
+      for (const p of projects) if (await needsCompile(p)) stale.push(p);
+      if (stale.length === 0) {
+        await service.settle(request.uri, request.signal);
+        return { kind: 'current' };
+      }
+      if (!vscode.workspace.isTrusted) return { kind: 'not-compiled', reason: RESTRICTED_REASON };
+      try {
+        return (await compile(stale, request)) ?? { kind: 'current' };
+      } catch (err) {
+        return { kind: 'failed', reason: err instanceof Error ? err.message : String(err) };
+      }
+    },
+
     async settle(uri, signal, options = {}) {
-      if (mix) {
-        const limit = new AbortController();
-        const timer = setTimeout(() => limit.abort(), options.maxCompileWaitMs ?? 60_000);
-        const onAbort = (): void => limit.abort();
-        signal.addEventListener('abort', onAbort, { once: true });
-        try {
-          await Promise.race([mix.idle(limit.signal), abortable(limit.signal)]);
-        } finally {
-          clearTimeout(timer);
-          signal.removeEventListener('abort', onAbort);
-        }
+      const limit = new AbortController();
+      const timer = setTimeout(() => limit.abort(), options.maxCompileWaitMs ?? 60_000);
+      const onAbort = (): void => limit.abort();
+      signal.addEventListener('abort', onAbort, { once: true });
+      try {
+        await Promise.race([deps.mix.idle(limit.signal), abortable(limit.signal)]);
+      } finally {
+        clearTimeout(timer);
+        signal.removeEventListener('abort', onAbort);
       }
       if (signal.aborted) return;
       await quiet(uri ? parseUri(uri) : undefined, options.quietMs ?? 400, options.maxQuietWaitMs ?? 4000, signal);
     },
 
-    afterEdit(absPath, signal) {
-      return diagnosticsAfterEdit(service, (p) => vscode.Uri.file(p).toString())(absPath, signal);
+    compilesAfterEdit(absPath) {
+      if (!vscode.workspace.isTrusted) return false;
+      const project = deps.projectOf(vscode.Uri.file(absPath));
+      return !!project && compiledByMix(absPath, project) && !deps.languageServerPublishes(project);
+    },
+
+    async afterEdit(absPath, signal) {
+      const uri = vscode.Uri.file(absPath);
+      const project = deps.projectOf(uri);
+      if (!project || !service.compilesAfterEdit(absPath)) return diagnosticsAfterEdit(service, (p) => vscode.Uri.file(p).toString())(absPath, signal);
+      // The save that wrote the file marked it changed already; say so again in case its event is still on its way.
+      deps.mix.changed(uri);
+      const outcome = await compile([project], { uri: uri.toString(), signal });
+      if (!outcome || signal.aborted) return undefined;
+      return formatAfterEdit(absPath, await service.get(uri.toString()), outcome);
     },
   };
   return service;

@@ -14,7 +14,7 @@ import { COMMANDS, CONFIG_SECTION } from '../ids';
 import type { Runtime } from '../runtime';
 import { registerActions } from './actions';
 import { editorDiagnosticsService, type EditorDiagnosticsService } from './diagnostics';
-import { LanguageServers, type LanguageServerStatus } from './languageServer';
+import { installedElixirExtension, LanguageServers, type LanguageServerStatus } from './languageServer';
 import { MixDiagnosticsSource, type MixRunSummary } from './mixSource';
 import { ElixirWorkspace } from './workspace';
 
@@ -62,7 +62,15 @@ export function registerElixir(rt: Runtime): ElixirService {
   const workspace = rt.track(new ElixirWorkspace(log));
   const mix = rt.track(new MixDiagnosticsSource(workspace, log));
   const servers = rt.track(new LanguageServers(workspace, log));
-  const diagnostics: EditorDiagnosticsService = editorDiagnosticsService(mix);
+  const diagnostics: EditorDiagnosticsService = editorDiagnosticsService({
+    mix,
+    projects: () => workspace.projects(),
+    projectOf: (uri) => workspace.projectOf(uri),
+    ready: () => workspace.ready(),
+    // A language server of ours running for the project, or the user's Elixir extension running its own.
+    languageServerPublishes: (project) =>
+      !!installedElixirExtension() || servers.current().clients.some((c) => c.root === project.root && c.state === 'running'),
+  });
 
   const runMixCompile = async (): Promise<MixRunSummary[] | undefined> => {
     if (!vscode.workspace.isTrusted) {

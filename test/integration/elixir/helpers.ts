@@ -6,7 +6,8 @@ import type { ExtensionApi } from '../../../src/extension';
 import { EXTENSION_ID } from '../../../src/vscode/ids';
 import type { Runtime } from '../../../src/vscode/runtime';
 import type { ElixirService } from '../../../src/vscode/elixir';
-import { ScriptedModelServer, turn } from '../../support/scriptedModelServer';
+import type { HostMessage, ToolCallView } from '../../../src/shared/protocol';
+import { ScriptedModelServer, turn, type ScriptedTurn } from '../../support/scriptedModelServer';
 
 export async function runtime(): Promise<Runtime> {
   const ext = vscode.extensions.getExtension<ExtensionApi>(EXTENSION_ID);
@@ -98,6 +99,52 @@ export async function modelSeesDiagnostics(rt: Runtime, uri?: vscode.Uri): Promi
     const content = results[0].content;
     return typeof content === 'string' ? content : (content as Array<{ type: string; text?: string }>).map((c) => c.text ?? '').join('\n');
   } finally {
+    await config.update('baseUrl', undefined, vscode.ConfigurationTarget.Global);
+    await server.close();
+  }
+}
+
+export interface ChatExchange {
+  /** The tool_result the model received for each tool_use id, as text. */
+  results: Record<string, { text: string; isError: boolean }>;
+  /** Every state of every tool card, in order. */
+  cards: ToolCallView[];
+}
+
+/**
+ * One chat exchange against the scripted model: `turns` are its answers in
+ * order (tool calls, then text). Returns what the model received and what the
+ * tool cards showed.
+ */
+export async function chatWith(rt: Runtime, turns: ScriptedTurn[], prompt: string): Promise<ChatExchange> {
+  const chat = rt.services.chat;
+  assert.ok(chat, 'services.chat is registered');
+  const server = await ScriptedModelServer.start();
+  const config = vscode.workspace.getConfiguration('elixirAgent');
+  const cards: ToolCallView[] = [];
+  const sub = chat.backend.onMessage((m: HostMessage) => {
+    if (m.type === 'toolUpdated') cards.push(structuredClone(m.call));
+  });
+  try {
+    await config.update('baseUrl', server.url, vscode.ConfigurationTarget.Global);
+    server.enqueue(...turns);
+    await chat.backend.newConversation();
+    await chat.backend.send(prompt);
+    await server.waitForRequests(turns.length);
+    await chat.backend.whenIdle();
+    const results: ChatExchange['results'] = {};
+    for (const req of server.messageRequests() as Array<{ messages: Array<{ content: unknown }> }>) {
+      for (const m of req.messages) {
+        for (const b of Array.isArray(m.content) ? (m.content as Array<Record<string, unknown>>) : []) {
+          if (b.type !== 'tool_result') continue;
+          const c = b.content;
+          results[String(b.tool_use_id)] = { text: typeof c === 'string' ? c : (c as Array<{ text?: string }>).map((x) => x.text ?? '').join('\n'), isError: b.is_error === true };
+        }
+      }
+    }
+    return { results, cards };
+  } finally {
+    sub.dispose();
     await config.update('baseUrl', undefined, vscode.ConfigurationTarget.Global);
     await server.close();
   }

@@ -1,6 +1,6 @@
 import * as assert from 'node:assert/strict';
 import { capDiagnostics, diagnosticsAfterEdit, GET_DIAGNOSTICS, getDiagnosticsTool, ideTools, normalizeUri, selectFile, toFileDiagnostics } from '../../../src/core/ide';
-import type { DiagnosticsProvider, FileDiagnostics, ToolContext } from '../../../src/core/tools/types';
+import type { DiagnosticsProvider, FileDiagnostics, RefreshOutcome, RefreshRequest, ToolContext } from '../../../src/core/tools/types';
 
 type Diag = FileDiagnostics['diagnostics'][number];
 const diag = (severity: Diag['severity'], line: number, message = `${severity} ${line}`): Diag => ({
@@ -162,5 +162,82 @@ describe('compiler diagnostics in the getDiagnostics shape', () => {
     assert.equal(await after('/ws/lib/a.ex', new AbortController().signal), 'Problems now reported in a.ex:\n- Error at line 3:1 [test]: broken\n- Warning at line 6:1 [test]: unused');
     assert.equal(await after('/ws/lib/clean.ex', new AbortController().signal), undefined);
     assert.deepEqual(provider.settled, ['file:///ws/lib/a.ex', 'file:///ws/lib/clean.ex']);
+  });
+});
+
+describe('getDiagnostics refreshes first: it compiles, or says in words that it did not', () => {
+  const warning: FileDiagnostics[] = [{ uri: 'file:///ws/lib/a.ex', diagnostics: [diag('Warning', 4, 'variable "x" is unused')] }];
+  /** A provider whose refresh answers `outcome` (after reporting progress), recording what it was given. */
+  function refreshing(files: FileDiagnostics[], outcome: RefreshOutcome | ((r: RefreshRequest) => Promise<RefreshOutcome>)) {
+    const requests: RefreshRequest[] = [];
+    const changed: string[] = [];
+    const provider: DiagnosticsProvider = {
+      async refresh(request) {
+        requests.push(request);
+        request.onProgress?.('compiling demo with mix');
+        request.onOutput?.('Compiling 2 files (.ex)\n');
+        return typeof outcome === 'function' ? outcome(request) : outcome;
+      },
+      changed: (p) => changed.push(p),
+      get: async (uri) => selectFile(files, uri),
+    };
+    return { provider, requests, changed };
+  }
+  const NOT_ALLOWED: RefreshOutcome = { kind: 'not-compiled', reason: 'the workspace is in Restricted Mode.' };
+
+  it('never answers [] when it did not compile: words instead, and other sources’ diagnostics with a caveat', async () => {
+    const tool = getDiagnosticsTool();
+    const none = await tool.invoke({}, context(refreshing([], NOT_ALLOWED).provider));
+    assert.deepEqual([none.isError, texts(none), none.display?.summary], [
+      undefined,
+      ['The project was not compiled: the workspace is in Restricted Mode.\nSo there are no compiler diagnostics. This does NOT mean the code has no problems.'],
+      'Not compiled',
+    ]);
+    const some = await tool.invoke({}, context(refreshing(warning, NOT_ALLOWED).provider));
+    assert.equal(JSON.parse(texts(some)[0])[0].diagnostics[0].message, 'variable "x" is unused');
+    assert.match(texts(some)[1], /^The project was not compiled: .*\nThe diagnostics above come from other sources/);
+    const failed = await tool.invoke({}, context(refreshing([], { kind: 'failed', reason: "'mix' was not found." }).provider));
+    assert.deepEqual([failed.isError, texts(failed)[0].split('\n')[0]], [true, "The project could not be compiled: 'mix' was not found."]);
+  });
+
+  it('after compiling: the JSON, and for a first or long compile a note saying so; the card shows progress, then the time', async () => {
+    const { provider, requests } = refreshing(warning, { kind: 'compiled', runs: [{ root: '/ws', ms: 83_400, firstCompile: true, joined: false }] });
+    const progress: string[] = [];
+    const output: string[] = [];
+    const ctx = { ...context(provider), onProgress: (s: string) => progress.push(s), onOutput: (c: string) => output.push(c) };
+    const r = await getDiagnosticsTool().invoke({ uri: 'lib/a.ex' }, ctx);
+    assert.deepEqual(texts(r), [
+      JSON.stringify(warning),
+      'mix compiled the project before answering: the first compile of this project (dependencies included), 83 s. Later compiles are incremental.',
+    ]);
+    assert.deepEqual([requests[0].uri, progress, output, r.display?.summary], ['file:///ws/lib/a.ex', ['compiling demo with mix'], ['Compiling 2 files (.ex)\n'], '1 problem · compiled in 83 s']);
+    const quick = await getDiagnosticsTool().invoke({}, context(refreshing([], { kind: 'compiled', runs: [{ root: '/ws', ms: 900, firstCompile: false, joined: true }] }).provider));
+    assert.deepEqual([texts(quick), quick.display?.summary], [['[]'], 'No problems · compiled in 0.9 s']);
+  });
+
+  it('Stop during the compile cancels it and says so', async () => {
+    const ac = new AbortController();
+    const { provider } = refreshing(warning, async (request) => {
+      ac.abort();
+      assert.equal(request.signal.aborted, true, 'the tool passes its own signal');
+      return { kind: 'compiled', runs: [] };
+    });
+    const r = await getDiagnosticsTool().invoke({}, context(provider, ac.signal));
+    assert.deepEqual([r.isError, texts(r)[0]], [true, 'Cancelled.']);
+  });
+
+  it('after an edit: the file is marked changed, compiled, and its result says what mix found (or that it is clean)', async () => {
+    const compiled: RefreshOutcome = { kind: 'compiled', runs: [{ root: '/ws', ms: 700, firstCompile: false, joined: false }] };
+    const broken = refreshing([{ uri: 'file:///ws/lib/a.ex', diagnostics: [{ ...diag('Error', 8, 'missing terminator: end\n\nHINT: it looks like the "do" on line 2 does not have a matching "end"'), source: 'mix' }, diag('Warning', 2, 'unused\nmore')] }], compiled);
+    const after = diagnosticsAfterEdit(broken.provider, (p) => `file://${p}`);
+    assert.equal(
+      await after('/ws/lib/a.ex', new AbortController().signal),
+      'Problems now reported in a.ex (compiled with mix):\n- Error at line 9:1 [mix]: missing terminator: end\n\n  HINT: it looks like the "do" on line 2 does not have a matching "end"\n- Warning at line 3:1 [test]: unused',
+    );
+    assert.deepEqual([broken.changed, broken.requests[0].uri], [['/ws/lib/a.ex'], 'file:///ws/lib/a.ex']);
+    const clean = diagnosticsAfterEdit(refreshing([], compiled).provider, (p) => `file://${p}`);
+    assert.equal(await clean('/ws/lib/b.ex', new AbortController().signal), 'mix compile: no errors or warnings in b.ex.');
+    const refused = diagnosticsAfterEdit(refreshing([], NOT_ALLOWED).provider, (p) => `file://${p}`);
+    assert.equal(await refused('/ws/lib/b.ex', new AbortController().signal), 'Not compiled after this change: the workspace is in Restricted Mode.');
   });
 });

@@ -10,6 +10,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { runMixCompile } from '../../../src/core/elixir/mixCompile';
+import { killAll, processesWith, sleepToken } from '../../support/orphans';
 import { executeCodeTool } from '../../../src/core/ide';
 import type { ToolContext } from '../../../src/core/tools/types';
 
@@ -139,13 +140,25 @@ describe('real mix runs (Elixir on this machine)', function () {
     it('outside a project it uses elixir; bad input, timeouts and the Tidewave hint', async () => {
       const plain = fs.mkdtempSync(path.join(tmp, 'no-project-'));
       let tidewave = false;
-      // A generous limit where the code must finish (Elixir starts slowly on a loaded machine), a short one where it must not.
-      const tool = executeCodeTool({ timeoutMs: 60_000, isTidewaveConnected: () => tidewave });
+      const tool = executeCodeTool({ isTidewaveConnected: () => tidewave });
+      // A short timeout only where it is meant to fire (a loaded machine may take seconds to start a VM).
+      const impatient = executeCodeTool({ timeoutMs: 3000 });
       const r = await tool.invoke({ code: 'Enum.sum([1, 2, 3])' }, ctx(plain));
       assert.match(r.content[0].type === 'text' ? r.content[0].text : '', /^Exit status 0 \([\d.]+ s, elixir in .*\)\.\n\nResult:\n6$/);
 
-      const slow = await executeCodeTool({ timeoutMs: 3000 }).invoke({ code: 'Process.sleep(:infinity)' }, ctx(plain));
+      const slow = await impatient.invoke({ code: 'Process.sleep(:infinity)' }, ctx(plain));
       assert.deepEqual([slow.isError, slow.content[0].type === 'text' && slow.content[0].text.split('\n')[0]], [true, 'Timed out after 3 s; the process was stopped.']);
+
+      // What the code starts and leaves running is stopped when the run ends, and the result says so.
+      const token = sleepToken();
+      try {
+        const daemon = await tool.invoke({ code: `System.cmd("sh", ["-c", "setsid sleep ${token} >/dev/null 2>&1 &"])\n:started` }, ctx(plain));
+        const daemonText = daemon.content[0].type === 'text' ? daemon.content[0].text : '';
+        assert.match(daemonText, new RegExp(`^Exit status 0 .*\\n\\nThe code left 1 process running \\(\`sleep ${token.replace('.', '\\.')}\` \\(pid \\d+\\)\\); stopped, since nothing a run starts outlives it\\.\\n\\nResult:\\n:started$`));
+        assert.deepEqual(processesWith(token), []);
+      } finally {
+        killAll(token);
+      }
 
       const empty = await tool.invoke({ code: '  ' }, ctx(plain));
       assert.deepEqual([empty.isError, empty.content[0]], [true, { type: 'text', text: '`code` must be a non-empty string of Elixir code.' }]);

@@ -9,7 +9,8 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { COMMANDS } from '../../../../src/vscode/ids';
-import { elixirService, runtime, until } from '../helpers';
+import { chatWith, elixirService, runtime, text, toolContext, until } from '../helpers';
+import { turn } from '../../../support/scriptedModelServer';
 
 describe('Elixir in Restricted Mode (plain_mix)', function () {
   this.timeout(60_000);
@@ -40,5 +41,20 @@ describe('Elixir in Restricted Mode (plain_mix)', function () {
       await config.update('languageServer.path', undefined, vscode.ConfigurationTarget.Global);
       fs.rmSync(dir, { recursive: true, force: true });
     }
+  });
+
+  it('getDiagnostics says in words that the project was not compiled, and why; never an empty list', async () => {
+    const elixir = await elixirService(await runtime());
+    const tool = elixir.tools().find((t) => t.name === 'mcp__ide__getDiagnostics');
+    assert.ok(tool, 'getDiagnostics is offered in Restricted Mode (it only reads)');
+    const direct = await tool.invoke({}, toolContext(elixir));
+    const words =
+      "The project was not compiled: this workspace is in Restricted Mode (not trusted), and compiling runs the project's code (mix.exs and macros run at compile time). " +
+      'The user can trust the workspace (Manage Workspace Trust) to let mix compile it.\nSo there are no compiler diagnostics. This does NOT mean the code has no problems.';
+    assert.deepStrictEqual([direct.isError, text(direct)], [undefined, words]);
+
+    const { results } = await chatWith(await runtime(), [turn.toolUse('mcp__ide__getDiagnostics', {}, { id: 'toolu_restricted' }), turn.text('Not compiled.')], 'Fix the compiler warnings');
+    assert.deepStrictEqual(results.toolu_restricted, { text: words, isError: false });
+    assert.deepStrictEqual(vscode.languages.getDiagnostics().filter(([, list]) => list.some((d) => d.source === 'mix')), [], 'mix did not run');
   });
 });
