@@ -4,17 +4,20 @@
  * (CLAUDE.md, AGENTS.md) and `.mcp.json` as the extension does, streams the
  * answer to stdout (or JSON events with --json), runs read-only tools, and
  * refuses every other tool unless --allow-tools names it (the model gets an
- * is_error result saying so). Exit status: 0 done, 1 API or run error
- * (message on stderr), 2 bad usage, 130 interrupted.
+ * is_error result saying so). Background shells (Bash run_in_background) are
+ * listed on stderr and stopped when the run ends. Exit status: 0 done, 1 API
+ * or run error (message on stderr), 2 bad usage, 130 interrupted, 143 terminated.
  */
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { existsSync, statSync } from 'node:fs';
+import { pathToFileURL } from 'node:url';
 import { agentPermissionRules, agentSearchPaths, loadAgents, loadProjectMemory, ModelResolver, nodeAgentFs, resolveTools, type AgentDefinition, type ToolOffer } from '../core/agents';
 import { ChatSession, type RunSetup } from '../core/chat/session';
 import { buildSystemPrompt } from '../core/chat/systemPrompt';
 import { detectProjects, projectPromptSection, projectSummary } from '../core/elixir/project';
-import { ideTools, mixDiagnosticsProvider } from '../core/ide';
+import { diagnosticsAfterEdit, EXECUTE_CODE, ideTools, mixDiagnosticsProvider } from '../core/ide';
+import { compiledByMix } from '../core/elixir/mixCompile';
 import { createMcpManager, matchesMcpPattern, type McpManager } from '../core/mcp';
 import { ModelClient } from '../core/model/client';
 import { createApprovalPolicy } from '../core/tools/approval';
@@ -22,6 +25,7 @@ import { claudeConfigDir } from '../core/util/claudeConfig';
 import { NodeFileAccess } from '../core/tools/nodeFiles';
 import { builtinTools } from '../core/tools/registry';
 import { ripgrepOnPath } from '../core/tools/ripgrep';
+import { taskLine } from '../core/tools/taskTools';
 import type { ApprovalPolicy, Tool } from '../core/tools/types';
 import type { HostMessage, MessageView } from '../shared/protocol';
 import { bundledAgentsDir } from './agents';
@@ -43,12 +47,16 @@ const USAGE = [
   '  --json              print JSON events, one per line, and a final {"type":"result"} line',
   '  --no-user           ignore ~/.claude/agents (reproducible CI runs)',
   ...KEY_USAGE,
+  '  --trust-project-code  let the project\'s code run: compiling for diagnostics (getDiagnostics, after edits)',
+  '                      and mcp__ide__executeCode (also needs --allow-tools); mix.exs and macros run when',
+  '                      mix compiles. Without it nothing compiles. (--allow-tools Bash runs any command.)',
   '',
   'Reads the key from --api-key-fd or --api-key-file, else ANTHROPIC_API_KEY; and ANTHROPIC_BASE_URL.',
   'ELIXIR_AGENT_HEADERS_TIMEOUT=SECONDS: how long each attempt waits for the API to start answering (default 60, at most 300).',
   'Read-only tools (Read, Glob, Grep, LS, getDiagnostics) always run;',
   'any other tool is refused unless --allow-tools names it, and the model is told so.',
-  'Exit status: 0 done, 1 API or run error (message on stderr), 2 bad usage, 130 interrupted.',
+  'Background tasks (Bash run_in_background) are listed on stderr and stopped when the run ends.',
+  'Exit status: 0 done, 1 API or run error (message on stderr), 2 bad usage, 130 interrupted, 143 terminated.',
 ].join('\n');
 
 interface RunOptions {
@@ -64,10 +72,12 @@ interface RunOptions {
   apiKeyFd?: string;
   /** --trust-project-mcp: all of the project's MCP servers (true) or exactly these names. */
   trustProjectMcp?: true | string[];
+  /** --trust-project-code: compiling, executeCode and the like may run the repository's code. */
+  trustProjectCode: boolean;
 }
 
 export function parseRunArgs(args: string[]): RunOptions | string {
-  const opts: Partial<RunOptions> & { allow: string[]; json: boolean; includeUser: boolean } = { allow: [], json: false, includeUser: true };
+  const opts: Partial<RunOptions> & { allow: string[]; json: boolean; includeUser: boolean; trustProjectCode: boolean } = { allow: [], json: false, includeUser: true, trustProjectCode: false };
   const words: string[] = [];
   for (let i = 0; i < args.length; i++) {
     const a = args[i];
@@ -94,6 +104,7 @@ export function parseRunArgs(args: string[]): RunOptions | string {
         if (names?.length === 0) return '--trust-project-mcp= needs server names (or no "=" for all of them)';
         opts.trustProjectMcp = names === undefined || opts.trustProjectMcp === true ? true : [...(opts.trustProjectMcp ?? []), ...names];
       }
+      else if (a === '--trust-project-code') opts.trustProjectCode = true;
       else if (a === '--') {
         words.push(...args.slice(i + 1));
         break;
@@ -110,13 +121,27 @@ export function parseRunArgs(args: string[]): RunOptions | string {
   return { ...opts, prompt, cwd } as RunOptions;
 }
 
-/** Headless approvals: read-only tools run; others only when --allow-tools names them; nobody can be asked. */
-export function headlessPolicy(base: ApprovalPolicy, allow: readonly string[]): ApprovalPolicy {
+/** Tools that run the repository's code whatever their input (mix run compiles the project and starts it). */
+const PROJECT_CODE_TOOLS = new Set([EXECUTE_CODE]);
+
+/** Why compiling is off in a headless run without --trust-project-code, and how to allow it. */
+export const UNTRUSTED_CODE_REASON =
+  "compiling runs the repository's code (mix.exs and macros run at compile time), and this headless run was not allowed to: " +
+  'the user can pass --trust-project-code to elixir-agent run to allow it.';
+
+/**
+ * Headless approvals: read-only tools run; others only when --allow-tools names them; nobody can be asked.
+ * Tools that run the project's code also need --trust-project-code.
+ */
+export function headlessPolicy(base: ApprovalPolicy, allow: readonly string[], options: { trustProjectCode?: boolean } = {}): ApprovalPolicy {
   const allowed = (name: string) => allow.some((a) => a === name || (a.startsWith('mcp__') && matchesMcpPattern(a, name)));
   return {
     async decide(tool, input) {
       const d = await base.decide(tool, input);
       if (d.decision === 'deny') return d;
+      if (PROJECT_CODE_TOOLS.has(tool.name) && !options.trustProjectCode) {
+        return { decision: 'deny', reason: `${tool.name} runs the repository's code, which this headless run was not allowed to do (the user can pass --trust-project-code, and --allow-tools ${tool.name})` };
+      }
       if (d.decision === 'allow' && tool.readOnly) return d;
       if (!allowed(tool.name)) {
         return { decision: 'deny', reason: `${tool.name} is not allowed in this headless run (elixir-agent run allows read-only tools; the user can pass --allow-tools ${tool.name})` };
@@ -226,7 +251,9 @@ export async function main(args: string[]): Promise<number> {
       memory: memory?.text,
       workspace: {
         folders: [o.cwd],
-        host: `elixir-agent run (headless: no editor; tools other than read-only ones run only when allowed${o.allow.length ? `: ${o.allow.join(', ')}` : ''})`,
+        host:
+          `elixir-agent run (headless: no editor; tools other than read-only ones run only when allowed${o.allow.length ? `: ${o.allow.join(', ')}` : ''}` +
+          `${o.trustProjectCode ? '' : "; the project's code may not run, so nothing is compiled for diagnostics"})`,
         projectSummary: projectSummary(projects),
         projectSection: projectPromptSection(projects),
         unavailableTools: unavailable,
@@ -246,9 +273,18 @@ export async function main(args: string[]): Promise<number> {
       cwd: o.cwd,
     }),
     o.allow,
+    { trustProjectCode: o.trustProjectCode },
   );
+  // Compiling runs mix.exs and every macro: only with --trust-project-code (else getDiagnostics says so in words).
+  const diagnostics = mixDiagnosticsProvider(projects, { compile: o.trustProjectCode ? { allowed: true } : { allowed: false, reason: UNTRUSTED_CODE_REASON } });
+  const compileAfterEdit = diagnosticsAfterEdit(diagnostics, (p) => pathToFileURL(p).href);
+  const afterEdit = o.trustProjectCode
+    ? (absPath: string, signal: AbortSignal) => (projects.some((p) => compiledByMix(absPath, p)) ? compileAfterEdit(absPath, signal) : Promise.resolve(undefined))
+    : undefined;
   let lastMessage: string | undefined;
   const text = new InertStream((s) => process.stdout.write(s));
+  const shownTasks = new Map<string, string>();
+  const shown = new Map<string, string | undefined>();
   const out = (m: HostMessage) => {
     if (o.json) {
       process.stdout.write(jsonLine(m));
@@ -263,8 +299,18 @@ export async function main(args: string[]): Promise<number> {
       if (block?.kind === 'text') text.push(m.text);
     } else if (m.type === 'toolUpdated') {
       const c = m.call;
-      if (c.status === 'running') warn(`⏺ ${c.name}${c.summary ? ` ${c.summary}` : ''}`);
+      // Once per status line: output updates of a running call repeat it.
+      if (c.status === 'running' && shown.get(c.id) !== c.summary) {
+        shown.set(c.id, c.summary);
+        warn(`⏺ ${c.name}${c.summary ? ` ${c.summary}` : ''}`);
+      }
       else if (c.status === 'denied' || c.status === 'failed') warn(`  ⎿ ${c.status}: ${(c.output ?? '').split('\n')[0]}`);
+    } else if (m.type === 'backgroundTasks') {
+      for (const t of m.tasks) {
+        if (shownTasks.get(t.id) === t.status) continue;
+        shownTasks.set(t.id, t.status);
+        warn(t.status === 'running' ? `⏺ background task ${t.id} started: ${t.command.split('\n')[0]}` : `  ⎿ background task ${t.id} ${t.status === 'exited' ? `exited with code ${t.exitCode ?? 'unknown'}` : t.status}`);
+      }
     } else if (m.type === 'blockAdded' && m.block.kind === 'notice') {
       warn(`elixir-agent: ${m.block.text}`);
     }
@@ -279,21 +325,33 @@ export async function main(args: string[]): Promise<number> {
       workspaceFolders: [o.cwd],
       cwd: o.cwd,
       files: new NodeFileAccess(),
-      services: { ripgrepPath: ripgrepOnPath(), diagnostics: mixDiagnosticsProvider(projects) },
+      services: { ripgrepPath: ripgrepOnPath(), diagnostics, ...(afterEdit ? { diagnosticsAfterEdit: afterEdit } : {}) },
     }),
     emit: out,
   });
 
   let interrupted = false;
+  let terminated = false;
   const onSigint = () => {
     interrupted = true;
     void session.stop();
   };
+  // SIGTERM/SIGHUP stop the run like Ctrl+C (the running command and all it started are stopped); a second one kills at once.
+  const onSigterm = () => {
+    terminated = true;
+    void session.stop();
+  };
   process.on('SIGINT', onSigint);
+  process.once('SIGTERM', onSigterm);
+  process.once('SIGHUP', onSigterm);
   try {
     await session.send(o.prompt);
   } finally {
     process.off('SIGINT', onSigint);
+    // Background shells end with the run.
+    for (const t of await session.dispose('run ended')) warn(`elixir-agent: stopped background task ${taskLine(t)} as the run ended`);
+    process.off('SIGTERM', onSigterm);
+    process.off('SIGHUP', onSigterm);
     await mcp?.dispose().catch(() => undefined);
   }
 
@@ -306,9 +364,9 @@ export async function main(args: string[]): Promise<number> {
       jsonLine({ type: 'result', status, text: textOf(last), error: last?.error, model, agent: agent?.name, usage: session.conversation.totals, turns: session.views().filter((v) => v.role === 'assistant').length }),
     );
   }
-  if (interrupted) {
-    warn('elixir-agent: interrupted');
-    return 130;
+  if (interrupted || terminated) {
+    warn(`elixir-agent: ${terminated ? 'terminated' : 'interrupted'}`);
+    return terminated ? 143 : 130;
   }
   if (last?.error) {
     const line = `${last.error.title}: ${last.error.detail}`;

@@ -9,7 +9,7 @@ import { parseRule } from '../permissions';
 import { closest } from './similar';
 
 /** Claude Code's builtin tools that this extension implements. */
-export const BUILTIN_TOOL_NAMES = ['Read', 'Write', 'Edit', 'MultiEdit', 'Glob', 'Grep', 'LS', 'Bash', 'NotebookEdit'] as const;
+export const BUILTIN_TOOL_NAMES = ['Read', 'Write', 'Edit', 'MultiEdit', 'Glob', 'Grep', 'LS', 'Bash', 'TaskOutput', 'TaskStop', 'NotebookEdit'] as const;
 
 /** Claude Code tools this extension does not offer, with what to use instead. */
 export const NOT_OFFERED: Readonly<Record<string, string>> = {
@@ -25,11 +25,6 @@ export const NOT_OFFERED: Readonly<Record<string, string>> = {
   Agent: 'sub-agents are not offered by this extension',
   SendMessage: 'a Claude Code tool for messaging other agents; not offered by this extension',
   NotebookRead: 'folded into Read in Claude Code: use Read',
-  BashOutput: 'background shells are not offered: Bash runs commands to completion',
-  TaskOutput: 'background shells are not offered: Bash runs commands to completion',
-  TaskStop: 'background shells are not offered: Bash runs commands to completion',
-  KillBash: 'background shells are not offered: Bash runs commands to completion',
-  KillShell: 'background shells are not offered: Bash runs commands to completion',
   ExitPlanMode: 'a Claude Code mode tool this extension does not offer',
   EnterPlanMode: 'a Claude Code mode tool this extension does not offer',
   SlashCommand: 'slash commands are not offered by this extension',

@@ -7,6 +7,7 @@
  */
 import { mcpToolHint } from '../mcp/naming';
 import { parseRule, parseRules, type PermissionRule, type RuleSet } from '../permissions';
+import { BASH_COMPANIONS, TOOL_ALIASES } from '../tools/names';
 import { BUILTIN_TOOL_NAMES, NOT_OFFERED } from './claudeTools';
 import { closest } from './similar';
 import type { AgentDefinition, ToolStatus } from './types';
@@ -101,6 +102,12 @@ export function resolveTools(agent: Pick<AgentDefinition, 'tools' | 'disallowedT
       enabled.add(name);
       return { name, status: 'available' };
     }
+    const renamed = TOOL_ALIASES[name];
+    if (renamed && !offered.has(name)) {
+      // An earlier Claude Code name (BashOutput, KillShell): the tool under its current name.
+      const current = resolveName(renamed);
+      return current.status === 'available' ? { name, status: 'available', detail: `now called ${renamed}` } : { ...current, name };
+    }
     const p = parseToolPattern(name);
     if (p.server && p.tool) {
       const s = servers.get(p.server);
@@ -150,7 +157,8 @@ export function resolveTools(agent: Pick<AgentDefinition, 'tools' | 'disallowedT
 
   if (agent.tools === undefined) {
     // Omitted: every tool, MCP included (minus disallowedTools).
-    for (const t of offer.tools) statuses.push(resolveName(t.name));
+    // Bash's companions are not listed on their own: they come with Bash (below).
+    for (const t of offer.tools) if (!(BASH_COMPANIONS as readonly string[]).includes(t.name)) statuses.push(resolveName(t.name));
     for (const s of offer.mcpServers) statuses.push(resolveServer(`mcp__${s.name}`, s.name));
   } else {
     for (const entry of agent.tools) {
@@ -167,6 +175,9 @@ export function resolveTools(agent: Pick<AgentDefinition, 'tools' | 'disallowedT
       statuses.push({ ...status, name: entry, ...(status.status === 'available' && scope ? { detail: scope } : {}) });
     }
   }
+
+  // Bash brings the tools that read and stop what it runs in the background.
+  if (enabled.has('Bash')) for (const c of BASH_COMPANIONS) if (offered.has(c) && usable(c)) enabled.add(c);
 
   return { statuses, enabled: universe.filter((n) => enabled.has(n)) };
 }

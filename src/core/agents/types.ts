@@ -79,7 +79,7 @@ export type ToolStatus =
   | {
       name: string;
       status: 'available';
-      /** For a whole server (`mcp__server`, `mcp__server__*`): e.g. "7 tools". */
+      /** For a whole server (`mcp__server`, `mcp__server__*`): e.g. "7 tools"; for an earlier name: "now called TaskOutput". */
       detail?: string;
       /** The tool names this entry stands for, when it is a pattern. */
       expandsTo?: string[];

@@ -9,10 +9,11 @@
  * Pure TypeScript (no vscode): the extension and `elixir-agent run` share it.
  */
 import type { ContentBlock, ContentBlockParam, MessageCreateParamsBase, TextBlockParam, Tool as ApiTool, ThinkingConfigParam, ToolResultBlockParam } from '@anthropic-ai/sdk/resources/messages';
-import type { BlockView, ErrorView, HostMessage, MessageView, ToolCallView, UsageView } from '../../shared/protocol';
+import type { BackgroundTaskView, BlockView, ErrorView, HostMessage, MessageView, ToolCallView, UsageView } from '../../shared/protocol';
 import type { ModelClient, ModelLogger, StreamEvent } from '../model/client';
 import { classifyError, ModelError, noApiKeyError, type ModelErrorView } from '../model/errors';
 import { addUsage, usageView, ZERO_USAGE } from '../model/models';
+import { BackgroundTasks, type BackgroundTaskInfo } from '../tools/backgroundTasks';
 import { MemoryReadTracker } from '../tools/nodeFiles';
 import type { ApprovalPolicy, FileAccess, Tool, ToolServices } from '../tools/types';
 import { promptBudget, shortenOldToolResults, TokenEstimator, withCacheBreakpoints } from './context';
@@ -86,11 +87,25 @@ export class ChatSession {
   private folders: string[] = [];
   private contextFill = 0;
 
+  /** This conversation's background shells: they end with it (dispose). */
+  readonly background = new BackgroundTasks();
+
   constructor(
     private readonly deps: SessionDeps,
     record?: ConversationRecord,
   ) {
     this.record = record ? normalizeInterrupted(record) : newConversation();
+    this.background.onChange((tasks) => this.emit({ type: 'backgroundTasks', tasks: tasks.map(backgroundView) }));
+  }
+
+  backgroundViews(): BackgroundTaskView[] {
+    return this.background.list().map(backgroundView);
+  }
+
+  /** The conversation ends (another is opened, the window closes, the CLI exits): stop the answer and every background shell. */
+  async dispose(why = 'conversation ended'): Promise<BackgroundTaskInfo[]> {
+    await this.stop();
+    return this.background.dispose(why);
   }
 
   get conversation(): ConversationRecord {
@@ -193,7 +208,8 @@ export class ChatSession {
     const info = await client.modelInfo(settings.model);
     const configured = settings.contextWindow ?? info.contextWindow;
     const toolMap = new Map(setup.tools.map((t) => [t.name, t]));
-    const env = this.deps.toolEnv();
+    const given = this.deps.toolEnv();
+    const env = { ...given, services: { ...given.services, background: this.background } };
     this.folders = env.workspaceFolders;
     const apiTools: ApiTool[] = setup.tools.map((t) => ({ name: t.name, description: t.description, input_schema: t.inputSchema as ApiTool['input_schema'] }));
 
@@ -248,7 +264,7 @@ export class ChatSession {
           tools: toolMap,
           policy: this.deps.policy,
           approve: this.deps.approve,
-          context: (s, onOutput) => ({ ...env, signal: s, reads: this.reads, onOutput }),
+          context: (s, onOutput, onProgress) => ({ ...env, signal: s, reads: this.reads, onOutput, onProgress }),
           allowedForConversation: this.allowed,
           maxResultChars: settings.maxToolResultChars ?? DEFAULT_MAX_TOOL_RESULT_CHARS,
           workspaceFolders: env.workspaceFolders,
@@ -572,4 +588,8 @@ export function normalizeInterrupted(record: ConversationRecord): ConversationRe
   }
   record.totals ??= { ...ZERO_USAGE };
   return record;
+}
+
+function backgroundView(t: BackgroundTaskInfo): BackgroundTaskView {
+  return { id: t.id, command: t.command, description: t.description, status: t.status, pid: t.pid, exitCode: t.exitCode, startedAt: t.startedAt, endedAt: t.endedAt };
 }

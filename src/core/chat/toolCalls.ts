@@ -35,8 +35,8 @@ export interface ToolRunDeps {
   tools: Map<string, Tool>;
   policy: ApprovalPolicy;
   approve: Approver;
-  /** A tool context for one call (signal and live output wired by the caller). */
-  context: (signal: AbortSignal, onOutput: (chunk: string) => void) => ToolContext;
+  /** A tool context for one call (signal, live output and status wired by the caller). */
+  context: (signal: AbortSignal, onOutput: (chunk: string) => void, onProgress: (status: string) => void) => ToolContext;
   /** Approvals the user gave "for this conversation". */
   allowedForConversation: Set<string>;
   maxResultChars: number;
@@ -164,8 +164,9 @@ async function runOne(call: PendingCall, view: ToolCallView, deps: ToolRunDeps, 
     Object.assign(view, patch);
     deps.update({ ...view });
   };
+  const originalSummary = view.summary;
   const fail = (text: string, status: ToolCallView['status'] = 'failed'): ToolResultBlockParam => {
-    set({ status, isError: true, output: text, approval: undefined });
+    set({ status, isError: true, output: text, approval: undefined, summary: originalSummary });
     return { type: 'tool_result', tool_use_id: call.id, is_error: true, content: text };
   };
 
@@ -191,7 +192,11 @@ async function runOne(call: PendingCall, view: ToolCallView, deps: ToolRunDeps, 
     }, OUTPUT_THROTTLE_MS);
   };
   try {
-    const ctx = deps.context(controller.signal, onOutput);
+    // A tool's status while it runs ("compiling with mix...") shows as the card's summary until its result replaces it.
+    const onProgress = (status: string) => {
+      if (view.status === 'running' && status.trim()) set({ summary: status.trim().slice(0, 200) });
+    };
+    const ctx = deps.context(controller.signal, onOutput, onProgress);
     const key = conversationApprovalKey(tool, call.input);
     const decision = await deps.policy.decide(tool, call.input);
     if (decision.decision === 'deny') {
@@ -216,6 +221,7 @@ async function runOne(call: PendingCall, view: ToolCallView, deps: ToolRunDeps, 
     set({ status: 'running', approval: undefined });
     const result = await tool.invoke(call.input as never, ctx);
     if (controller.signal.aborted) throw new Error('aborted');
+    view.summary = originalSummary;
     return finish(call, result, set, deps.maxResultChars);
   } catch (err) {
     if (controller.signal.aborted) return fail(view.status === 'running' ? STOPPED_WHILE_RUNNING : STOPPED_BEFORE_RUN, 'cancelled');

@@ -32,7 +32,7 @@ export function toolSummary(name: string, input: unknown, folders: string[] = []
     if (name === 'Read' && typeof i.offset === 'number') return clip(`${rel}:${i.offset}`);
     return clip(rel);
   }
-  for (const k of ['pattern', 'query', 'reference', 'code', 'url', 'uri', 'tail']) {
+  for (const k of ['pattern', 'query', 'reference', 'code', 'url', 'uri', 'tail', 'task_id', 'shell_id']) {
     if (i[k] !== undefined && i[k] !== null && i[k] !== '') return clip(String(i[k]));
   }
   const first = Object.values(i).find((v) => typeof v === 'string' && v);

@@ -19,7 +19,7 @@
  * "ask" into "deny".
  */
 import { evaluateRules, type RuleSet } from '../permissions';
-import { matchBashAllowList } from './bashAllow';
+import { matchBashAllowList, outsideReason } from './bashAllow';
 import { TOOL_NAMES } from './names';
 import { protectedWriteReason, resolveInWorkspace } from './paths';
 import type { ApprovalPolicy, PolicyDecision, Tool } from './types';
@@ -97,6 +97,8 @@ export function createApprovalPolicy(options: ApprovalPolicyOptions): ToolApprov
   const projectRoot = options.workspaceFolders[0] ?? options.cwd ?? process.cwd();
   const ruleContext = { projectRoot, ruleBase: projectRoot, homeDir: options.homeDir };
 
+  const pathScope = () => ({ workspaceFolders: options.workspaceFolders, cwd: options.cwd ?? options.workspaceFolders[0] ?? process.cwd() });
+
   const decideRaw = (tool: Tool, input: unknown): Decision => {
     const setting = toolSetting(options.tools, tool.name);
     if (setting === 'deny') return { decision: 'deny', reason: `${tool.name} is denied by the setting elixirAgent.approvals.tools.` };
@@ -128,12 +130,18 @@ export function createApprovalPolicy(options: ApprovalPolicyOptions): ToolApprov
     if (agentDeny) return { decision: 'ask', reason: `The agent's disallowedTools entry ${agentDeny.rule.text} may apply to this call, which cannot be checked against it.` };
     if (setting === undefined && options.agentRules?.allow?.length) {
       const byAgent = evaluateRules({ allow: options.agentRules.allow }, { tool: tool.name, input }, ruleContext);
-      if (byAgent) return { decision: 'allow', reason: `Allowed by the agent's tools entry ${byAgent.rule.text}.` };
+      if (byAgent) {
+        // An agent file is the repository's: its rules never let a command reach outside the workspace unasked.
+        const command = (input as { command?: unknown } | null)?.command;
+        const outside = tool.name === TOOL_NAMES.bash && typeof command === 'string' ? outsideReason(command, pathScope()) : undefined;
+        if (outside) return { decision: 'ask', reason: outside };
+        return { decision: 'allow', reason: `Allowed by the agent's tools entry ${byAgent.rule.text}.` };
+      }
     }
     if (tool.name === TOOL_NAMES.bash) {
       const command = (input as { command?: unknown } | null)?.command;
       if (typeof command !== 'string') return { decision: 'ask' };
-      const match = matchBashAllowList(command, options.bashAllow ?? []);
+      const match = matchBashAllowList(command, options.bashAllow ?? [], pathScope());
       return match.allowed ? { decision: 'allow', reason: 'Every part of the command is in the Bash allow-list.' } : { decision: 'ask', reason: match.reason };
     }
     if (setting === 'ask') return { decision: 'ask' };

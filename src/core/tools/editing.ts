@@ -5,7 +5,8 @@
  */
 import { createTwoFilesPatch } from 'diff';
 import { lineAt } from './define';
-import { describeKind, displayPath, fileKind, protectedWriteReason, resolveInWorkspace, type ResolvedPath } from './paths';
+import { HARD_LINKED, statChecked } from './nodeFiles';
+import { describeKind, displayPath, protectedWriteReason, resolveInWorkspace, type ResolvedPath } from './paths';
 import { ToolError, type ApprovalRequest, type ToolContext, type ToolResult } from './types';
 
 export interface WriteTarget {
@@ -28,16 +29,14 @@ export const CHANGED_SINCE_READ = (p: string) =>
 export async function loadForWrite(ctx: ToolContext, filePath: string, param = 'file_path'): Promise<WriteTarget> {
   const p = resolveInWorkspace(filePath, ctx.workspaceFolders, { param, cwd: ctx.cwd });
   const shown = displayPath(p, ctx.workspaceFolders);
-  const info = fileKind(p.real);
+  const info = statChecked(p);
   if (info.kind === 'directory') throw new ToolError(`${filePath} is a directory; give the path of a file.`);
   if (info.kind !== 'missing' && info.kind !== 'file') throw new ToolError(`${filePath} is ${describeKind(info.kind)}; tools only write regular files.`);
   if (info.kind === 'missing') return { p, shown, exists: false, oldText: '' };
-  if (info.nlink > 1) {
-    throw new ToolError(`${filePath} has ${info.nlink} hard links; writing it would also change the other links, which may be outside the workspace. It was not changed.`);
-  }
+  if (info.nlink > 1) throw new ToolError(HARD_LINKED(filePath, info.nlink));
   const seen = ctx.reads.lastRead(p.path);
   if (seen === undefined) throw new ToolError(NOT_READ(filePath));
-  const { text, version } = await ctx.files.readText(p.path);
+  const { text, version } = await ctx.files.readText(p);
   if (version !== seen) throw new ToolError(CHANGED_SINCE_READ(filePath));
   return { p, shown, exists: true, oldText: text };
 }
@@ -125,8 +124,8 @@ function truncateLine(line: string): string {
  * file's new diagnostics when the host can provide them.
  */
 export async function commitWrite(ctx: ToolContext, target: WriteTarget, newText: string, message: string, summary?: string): Promise<ToolResult> {
-  await ctx.files.writeText(target.p.path, newText);
-  const version = await ctx.files.version(target.p.path);
+  await ctx.files.writeText(target.p, newText);
+  const version = await ctx.files.version(target.p);
   if (version !== undefined) ctx.reads.markRead(target.p.path, version);
   const diff = unifiedDiff(target.shown, target.oldText, newText, !target.exists);
   let text = message;

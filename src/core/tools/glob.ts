@@ -17,7 +17,7 @@ import { defineTool, optStr, str } from './define';
 import { globMatcher, walkFiles } from './globs';
 import { TOOL_NAMES } from './names';
 import { RG_COMMON_ARGS, runRipgrepBatches } from './ripgrep';
-import { moreNote, mtimes, searchRoot } from './search';
+import { filesBelow, moreNote, mtimes, searchRoot } from './search';
 import { Slicer, searchBudget } from './searchLimits';
 import { ToolError } from './types';
 
@@ -133,7 +133,8 @@ export const globTool = defineTool({
     if (ctx.signal.aborted) throw new ToolError('Glob was cancelled.');
     const timedOut = budget.timedOut();
     const total = all.length;
-    const matches = await newestFirst(root.path, all, slice, ctx.signal);
+    // Names listed by path while a folder was swapped for a link out are dropped (safe walk).
+    const matches = filesBelow(root, await newestFirst(root.path, all, slice, ctx.signal));
     if (ctx.signal.aborted) throw new ToolError('Glob was cancelled.');
     if (total === 0) {
       const within = timedOut ? ` within the ${budget.seconds} s limit (the search stopped there; give a narrower path)` : '';

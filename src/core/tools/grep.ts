@@ -9,10 +9,11 @@ import { defineTool, oneOf, optBool, optInt, optStr, str } from './define';
 import { splitGlobs } from './globs';
 import { jsGrep, toJsRegExp, type GrepMode } from './jsGrep';
 import { TOOL_NAMES } from './names';
+import { confirmEntries, parseRgLine, withoutHardLinks, type CheckResult, type GrepEntry } from './grepCheck';
 import { RG_COMMON_ARGS, runRipgrep } from './ripgrep';
-import { mtimes, searchRoot } from './search';
-import { Slicer, searchBudget } from './searchLimits';
-import { ToolError } from './types';
+import { searchRoot } from './search';
+import { searchBudget } from './searchLimits';
+import { ToolError, type ToolResult } from './types';
 
 /** Entries (files, counts) returned when head_limit does not say otherwise. */
 export const GREP_MAX_ENTRIES = 250;
@@ -61,8 +62,8 @@ function rgArgs(g: GrepInput, root: string): string[] {
   if (g.mode === 'files_with_matches') args.push('--files-with-matches');
   else if (g.mode === 'count') args.push('--count');
   else {
-    if (g.lineNumbers) args.push('--line-number');
-    else args.push('--no-line-number');
+    // The path ended by a NUL and always a line number, so grepCheck.ts can check each line (-n off is applied when shown).
+    args.push('--null', '--line-number');
     if (g.before) args.push('--before-context', String(g.before));
     if (g.after) args.push('--after-context', String(g.after));
   }
@@ -74,12 +75,21 @@ function rgArgs(g: GrepInput, root: string): string[] {
   return args;
 }
 
-async function byMtime(paths: string[], signal: AbortSignal): Promise<string[]> {
-  const times = await mtimes(paths, new Slicer(), signal);
-  return paths
-    .map((p, i) => ({ p, t: times[i] }))
-    .sort((a, b) => b.t - a.t || (a.p < b.p ? -1 : 1))
-    .map((x) => x.p);
+function byMtime(entries: GrepEntry[], mtime: (file: string) => number): GrepEntry[] {
+  return entries.map((e) => ({ e, t: mtime(e.text) })).sort((a, b) => b.t - a.t || (a.e.text < b.e.text ? -1 : 1)).map((x) => x.e);
+}
+
+/** What the check of the shown entries left out, and why. */
+function leftOutNote({ changed, hardLinked }: CheckResult): string {
+  const notes: string[] = [];
+  if (hardLinked) notes.push(`${hardLinked} file${hardLinked === 1 ? '' : 's'} with several hard links (their other names may be outside the workspace, so tools do not search them)`);
+  if (changed) notes.push(`${changed} entr${changed === 1 ? 'y' : 'ies'} whose file changed or moved during the search`);
+  return notes.length ? `\n\n(Left out: ${notes.join('; ')}.)` : '';
+}
+
+function nothingFound(g: GrepInput, where: string, leftOut: CheckResult, within = ''): ToolResult {
+  const none = g.mode === 'files_with_matches' ? 'No files found' : 'No matches found';
+  return { content: [{ type: 'text', text: `${none} for ${JSON.stringify(g.pattern)} in ${where}${within}.${leftOutNote(leftOut)}` }], display: { summary: none } };
 }
 
 function cutLongLine(line: string): string {
@@ -127,11 +137,12 @@ export const grepTool = defineTool({
     if (g.pattern === '') throw new ToolError('pattern must not be empty.');
     const root = searchRoot(ctx, g.path, { allowFile: true });
     const budget = searchBudget(ctx);
-    const lines: string[] = [];
+    const lines: GrepEntry[] = [];
     let collectedChars = 0;
     let stoppedEarly = false;
+    const rg = ctx.services.ripgrepPath;
     const onLine = (line: string) => {
-      lines.push(g.mode === 'content' ? cutLongLine(line) : line);
+      lines.push(rg ? parseRgLine(line, g.mode, g.lineNumbers, cutLongLine) : { text: g.mode === 'content' ? cutLongLine(line) : line, file: g.mode === 'files_with_matches' ? line : undefined });
       collectedChars += line.length;
       if (lines.length >= COLLECT_LIMIT || (g.mode === 'content' && collectedChars > 4 * GREP_MAX_CHARS + (g.offset > 0 ? 1e6 : 0))) {
         stoppedEarly = true;
@@ -139,7 +150,6 @@ export const grepTool = defineTool({
       }
       return true;
     };
-    const rg = ctx.services.ripgrepPath;
     if (rg) {
       const run = await runRipgrep(rg, rgArgs(g, root.path), { cwd: root.kind === 'file' ? path.dirname(root.path) : root.path, signal: budget.signal, onLine });
       if (run.code === 2 && lines.length === 0 && !run.stopped && !budget.signal.aborted) throw new ToolError(`Grep failed: ${run.stderr || 'ripgrep exited with an error'}`);
@@ -149,6 +159,7 @@ export const grepTool = defineTool({
         rootPath: root.path,
         rootIsFile: root.kind === 'file',
         top: root.folder,
+        realTop: root.root,
         re,
         mode: g.mode,
         before: g.mode === 'content' ? g.before : 0,
@@ -164,15 +175,14 @@ export const grepTool = defineTool({
     }
     if (ctx.signal.aborted) throw new ToolError('Grep was cancelled.');
     const timedOut = budget.timedOut();
-    if (lines.length === 0) {
-      const none = g.mode === 'files_with_matches' ? 'No files found' : 'No matches found';
-      const within = timedOut ? ` within the ${budget.seconds} s limit (the search stopped there; narrow it with path, glob or type)` : '';
-      return { content: [{ type: 'text', text: `${none} for ${JSON.stringify(g.pattern)} in ${root.path}${within}.` }], display: { summary: none } };
-    }
+    const within = timedOut ? ` within the ${budget.seconds} s limit (the search stopped there; narrow it with path, glob or type)` : '';
     if (timedOut) stoppedEarly = true;
+    // Hard-linked files are left out before anything is counted: their other names may be outside the workspace.
+    // (Content mode counts only what it shows, which confirmEntries checks anyway.)
+    const pre = g.mode === 'content' ? { kept: lines, hardLinked: 0, mtime: () => 0 } : await withoutHardLinks(lines);
+    if (pre.kept.length === 0) return nothingFound(g, root.path, { kept: [], changed: 0, hardLinked: pre.hardLinked }, within);
 
-    let entries = g.mode === 'files_with_matches' ? await byMtime(lines, ctx.signal) : lines;
-    if (ctx.signal.aborted) throw new ToolError('Grep was cancelled.');
+    let entries = g.mode === 'files_with_matches' ? byMtime(pre.kept, pre.mtime) : pre.kept;
     const available = entries.length;
     entries = entries.slice(g.offset);
     const limit = g.headLimit && g.headLimit > 0 ? g.headLimit : g.mode === 'content' ? Infinity : GREP_MAX_ENTRIES;
@@ -181,31 +191,38 @@ export const grepTool = defineTool({
     if (g.mode === 'content') {
       let size = 0;
       let keep = 0;
-      while (keep < entries.length && size + entries[keep].length + 1 <= GREP_MAX_CHARS) size += entries[keep++].length + 1;
+      while (keep < entries.length && size + entries[keep].text.length + 1 <= GREP_MAX_CHARS) size += entries[keep++].text.length + 1;
       if (keep < entries.length) {
         entries = entries.slice(0, Math.max(1, keep));
         more = true;
       }
     }
+    // ripgrep read by path: show only what the files, opened through the safe walk, confirm (grepCheck.ts).
+    const check = rg
+      ? await confirmEntries(g.mode, entries, (file) => ({ root: root.root, rel: path.relative(root.folder, file).split(path.sep).join('/') }), ctx.signal)
+      : { kept: entries.map((e) => e.text), changed: 0, hardLinked: 0 };
+    const shown = check.kept;
+    if (shown.length === 0) return nothingFound(g, root.path, { ...check, hardLinked: pre.hardLinked + check.hardLinked }, within);
 
     let text: string;
     let summary: string;
     if (g.mode === 'files_with_matches') {
       summary = `Found ${available}${stoppedEarly ? '+' : ''} file${available === 1 && !stoppedEarly ? '' : 's'}`;
-      text = `${summary}\n${entries.join('\n')}`;
+      text = `${summary}\n${shown.join('\n')}`;
     } else if (g.mode === 'count') {
-      const total = lines.reduce((n, l) => n + (Number(/:(\d+)$/.exec(l)?.[1]) || 0), 0);
+      const total = pre.kept.reduce((n, l) => n + (Number(/:(\d+)$/.exec(l.text)?.[1]) || 0), 0);
       summary = `Found ${total} matching line${total === 1 ? '' : 's'} in ${available} file${available === 1 ? '' : 's'}`;
-      text = `${entries.join('\n')}\n\n${summary}.`;
+      text = `${shown.join('\n')}\n\n${summary}.`;
     } else {
-      summary = `${entries.length} line${entries.length === 1 ? '' : 's'}`;
-      text = entries.join('\n');
+      summary = `${shown.length} line${shown.length === 1 ? '' : 's'}`;
+      text = shown.join('\n');
     }
     if (timedOut) {
       text += `\n\n(The search stopped after ${budget.seconds} s: these are the results found by then. Narrow the search with path, glob or type.)`;
     } else if (more) {
-      text += `\n\n(Results were cut: showing ${entries.length} ${g.mode === 'content' ? 'lines' : 'entries'}${g.offset ? ` after skipping ${g.offset}` : ''}. Narrow the search with path, glob or type, or page with offset and head_limit.)`;
+      text += `\n\n(Results were cut: showing ${shown.length} ${g.mode === 'content' ? 'lines' : 'entries'}${g.offset ? ` after skipping ${g.offset}` : ''}. Narrow the search with path, glob or type, or page with offset and head_limit.)`;
     }
+    text += leftOutNote({ ...check, hardLinked: pre.hardLinked + check.hardLinked });
     return { content: [{ type: 'text', text }], display: { summary } };
   },
 });

@@ -14,7 +14,7 @@ import * as path from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { globMatcher, walkFiles } from './globs';
 import type { GrepWorkerFile, GrepWorkerReply, GrepWorkerSetup } from './grepWorker';
-import { readRegularFile } from './nodeFiles';
+import { readFileBelow } from './safeFs';
 import { looksBinary } from './read';
 import { Slicer } from './searchLimits';
 import { ToolError } from './types';
@@ -82,6 +82,8 @@ export interface JsGrepOptions {
   rootIsFile: boolean;
   /** The workspace folder that holds rootPath (ignore files are read from there down). */
   top: string;
+  /** Its real location: files are read by the safe walk from there (safeFs.ts). */
+  realTop: string;
   re: RegExp;
   mode: GrepMode;
   before: number;
@@ -222,7 +224,10 @@ export async function jsGrep(o: JsGrepOptions): Promise<void> {
   const searchOne = async (abs: string) => {
     let data: Buffer;
     try {
-      data = (await readRegularFile(abs, 16 * 1024 * 1024)).data;
+      // Missing, changed, non-regular and hard-linked files are skipped.
+      const read = await readFileBelow({ root: o.realTop, rel: path.relative(o.top, abs).split(path.sep).join('/') }, 16 * 1024 * 1024);
+      if (!read) return true;
+      data = read.data;
     } catch {
       return;
     }

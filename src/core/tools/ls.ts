@@ -9,6 +9,7 @@ import { defineTool, optStrList, str } from './define';
 import { IgnoreStack, globMatcher } from './globs';
 import type { GlobMatcher } from './globMatch';
 import { TOOL_NAMES } from './names';
+import { readdirBelow, readlinkBelow } from './safeFs';
 import { searchRoot } from './search';
 import { Slicer, searchBudget } from './searchLimits';
 import { ToolError } from './types';
@@ -26,6 +27,14 @@ async function compileIgnores(globs: string[], slice: Slicer): Promise<GlobMatch
     out.push(globMatcher(g));
   }
   return out;
+}
+
+function readlinkOr(root: string, rel: string): string {
+  try {
+    return readlinkBelow({ root, rel });
+  } catch {
+    return '?';
+  }
 }
 
 interface Node {
@@ -73,7 +82,7 @@ export const lsTool = defineTool({
     const rootIsIgnored = startRel !== '' && (await IgnoreStack.forDir(root.folder, path.posix.dirname(startRel) === '.' ? '' : path.posix.dirname(startRel)).ignored(startRel, true, slice));
 
     const top: Node = { name: root.path, isDir: true, children: [] };
-    const queue: Array<{ node: Node; abs: string; rel: string; ignore: IgnoreStack }> = [{ node: top, abs: root.path, rel: startRel, ignore: rootIgnore }];
+    const queue: Array<{ node: Node; rel: string; ignore: IgnoreStack }> = [{ node: top, rel: startRel, ignore: rootIgnore }];
     let count = 0;
     let truncated = false;
     let timedOut = false;
@@ -83,10 +92,10 @@ export const lsTool = defineTool({
       return timedOut;
     };
     while (queue.length && !stopped()) {
-      const { node, abs, rel, ignore } = queue.shift()!;
+      const { node, rel, ignore } = queue.shift()!;
       let entries: fs.Dirent[];
       try {
-        entries = await fs.promises.readdir(abs, { withFileTypes: true });
+        entries = await readdirBelow({ root: root.root, rel });
       } catch (err) {
         node.note = `(cannot list: ${(err as NodeJS.ErrnoException).code ?? String(err)})`;
         continue;
@@ -107,7 +116,7 @@ export const lsTool = defineTool({
         count++;
         const isDir = e.isDirectory();
         const child: Node = { name: e.name, isDir };
-        if (e.isSymbolicLink()) child.note = `-> ${await fs.promises.readlink(path.join(abs, e.name)).catch(() => '?')}`;
+        if (e.isSymbolicLink()) child.note = `-> ${readlinkOr(root.root, childRel)}`;
         node.children!.push(child);
         if (!isDir) continue;
         if (!rootIsIgnored && (await ignore.ignored(childRel, true, slice))) {
@@ -115,7 +124,7 @@ export const lsTool = defineTool({
           continue;
         }
         child.children = [];
-        queue.push({ node: child, abs: path.join(abs, e.name), rel: childRel, ignore: rootIsIgnored ? ignore : ignore.enter(root.folder, childRel) });
+        queue.push({ node: child, rel: childRel, ignore: rootIsIgnored ? ignore : ignore.enter(root.folder, childRel) });
       }
       if (truncated || timedOut) break;
     }

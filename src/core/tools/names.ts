@@ -12,12 +12,24 @@ export const TOOL_NAMES = {
   grep: 'Grep',
   ls: 'LS',
   bash: 'Bash',
+  taskOutput: 'TaskOutput',
+  taskStop: 'TaskStop',
   notebookEdit: 'NotebookEdit',
 } as const;
 
 export type BuiltinToolName = (typeof TOOL_NAMES)[keyof typeof TOOL_NAMES];
 
 export const BUILTIN_TOOL_NAMES: readonly BuiltinToolName[] = Object.values(TOOL_NAMES);
+
+/** Claude Code's earlier names of the background-shell tools, still found in agent files. */
+export const TOOL_ALIASES: Readonly<Record<string, BuiltinToolName>> = {
+  BashOutput: TOOL_NAMES.taskOutput,
+  KillShell: TOOL_NAMES.taskStop,
+  KillBash: TOOL_NAMES.taskStop,
+};
+
+/** Tools that come with Bash: an agent that may run commands in the background may also read and stop them. */
+export const BASH_COMPANIONS: readonly BuiltinToolName[] = [TOOL_NAMES.taskOutput, TOOL_NAMES.taskStop];
 
 /** Tools that change files (what `acceptEdits` allows and `plan` forbids). */
 export const EDIT_TOOL_NAMES: readonly BuiltinToolName[] = [TOOL_NAMES.write, TOOL_NAMES.edit, TOOL_NAMES.multiEdit, TOOL_NAMES.notebookEdit];

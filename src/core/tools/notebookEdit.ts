@@ -8,6 +8,7 @@ import * as path from 'node:path';
 import { defineTool, oneOf, optStr, str } from './define';
 import { approvalFor, commitWrite, describeWrite, loadForWrite, unifiedDiff } from './editing';
 import { TOOL_NAMES } from './names';
+import { resolveInWorkspace } from './paths';
 import { editNotebookJson, type CellEdit } from './notebookFormat';
 import { ToolError } from './types';
 
@@ -52,6 +53,8 @@ export const notebookEditTool = defineTool({
     });
   },
   async run(input, ctx) {
+    // The path first: an outside path gets the one outside answer, whatever its name.
+    resolveInWorkspace(input.notebook_path, ctx.workspaceFolders, { param: 'notebook_path', cwd: ctx.cwd });
     if (path.extname(input.notebook_path).toLowerCase() !== '.ipynb') throw new ToolError(`${input.notebook_path} is not a Jupyter notebook (.ipynb). Use Edit for other files.`);
     const target = await loadForWrite(ctx, input.notebook_path, 'notebook_path');
     if (!target.exists) throw new ToolError(`Notebook does not exist: ${input.notebook_path}.`);
@@ -61,13 +64,13 @@ export const notebookEditTool = defineTool({
     let editorMessage: string | undefined;
     if (notebooks) {
       try {
-        editorMessage = await notebooks.editCell(target.p.path, input.edit);
+        editorMessage = await notebooks.editCell(target.p, input.edit);
       } catch (err) {
         if (!(err instanceof Error && err.name === 'NotebookUnavailableError')) throw err;
       }
     }
     if (editorMessage !== undefined) {
-      const version = await ctx.files.version(target.p.path);
+      const version = await ctx.files.version(target.p);
       if (version !== undefined) ctx.reads.markRead(target.p.path, version);
       return { content: [{ type: 'text', text: editorMessage || message }], display: { path: target.p.path, summary: editorMessage || message, diff: unifiedDiff(target.shown, target.oldText, text) } };
     }

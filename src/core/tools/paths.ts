@@ -1,11 +1,27 @@
 /**
  * Where tools may go. Every path a tool touches is absolute, inside one of the
  * workspace folders, and checked on its REAL location: `..` is normalised
- * away, symbolic links are followed (realpath) and must stay inside, and case
- * differences are compared the way the platform's file system does. Some
- * files inside the workspace are protected: they configure the editor, this
- * agent's approvals, or run commands (tasks, git hooks, MCP servers), so a
- * tool may write them only after a confirmation that says so.
+ * away, symbolic links are followed one component at a time (like
+ * realpath(3)) and must stay inside, and case differences are compared the
+ * way the platform's file system does. Then the file is opened through
+ * safeFs.ts, which walks from the workspace folder without following links,
+ * so a link swapped in after this check cannot lead out (the race).
+ *
+ * One answer for every path that is refused for being outside: "X is outside
+ * the workspace", whether X is /etc/passwd, /etc/passwd/x, /etc/nothing/x, a
+ * link to any of them or a dangling link out. Nothing outside is looked at
+ * when the path is inside the workspace by its name and leaves it only
+ * through a link: the walk stops as soon as it would step out, so the answer
+ * never depends on what exists outside.
+ *
+ * Hard links: a regular file with more than one link may have its other names
+ * anywhere on the same file system, so no tool reads, searches or changes it
+ * (safeFs.ts refuses it; Grep leaves it out). Its name is still listed by LS
+ * and Glob, like any workspace entry.
+ *
+ * Some files inside the workspace are protected: they configure the editor,
+ * this agent's approvals, or run commands (tasks, git hooks, MCP servers), so
+ * a tool may write them only after a confirmation that says so.
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
@@ -19,9 +35,13 @@ export interface ResolvedPath {
   real: string;
   /** The workspace folder (as configured) that holds it. */
   folder: string;
+  /** The real location of that folder: where safe walks start. */
+  root: string;
   /** Relative to that folder, with `/` separators ('' for the folder itself). */
   rel: string;
   exists: boolean;
+  /** All workspace folders (as configured), to check the path again after a race. */
+  folders: readonly string[];
 }
 
 export type FileKind = 'file' | 'directory' | 'missing' | 'fifo' | 'socket' | 'character device' | 'block device' | 'other';
@@ -51,51 +71,85 @@ function realpathOr(p: string): string {
   }
 }
 
+/** The message for every path refused for being outside, whatever is (or is not) there. */
+export function outsideMessage(input: string, workspaceFolders: readonly string[]): string {
+  return `${input} is outside the workspace (${workspaceFolders.join(', ')}). Tools only touch files inside the workspace folders, and do not follow links out of them.`;
+}
+
+/** Why a walk stopped, and where: the caller answers in detail only when `at` is inside. */
+class WalkStop {
+  constructor(
+    readonly at: string,
+    readonly why: 'outside' | 'not a directory' | 'loop' | 'dangling' | 'access',
+    readonly detail = '',
+  ) {}
+}
+
+const MAX_LINKS = 40;
+
+function components(p: string): { top: string; parts: string[] } {
+  const top = path.parse(p).root;
+  return { top, parts: p.slice(top.length).split(/[\\/]+/).filter(Boolean) };
+}
+
 /**
- * Resolve the real location of `abs` (which may not exist yet): the deepest
- * existing ancestor is realpath'd, the missing rest appended. A dangling
- * symbolic link, a link loop or a non-directory in the middle is an error.
+ * The real location of `parts` below the real directory `from`, following
+ * symbolic links one component at a time; a missing tail is kept as given.
+ * Once the walk has been inside the workspace it never looks at a location
+ * outside it (other than the folders above a workspace folder, on the way
+ * back in): it stops there, and the caller refuses the path with the one
+ * outside message, whatever exists out there.
  */
-function realLocation(abs: string, shown: string): { real: string; exists: boolean } {
-  const missing: string[] = [];
-  let cur = abs;
-  for (;;) {
-    let lst: fs.Stats | undefined;
+function walk(from: string, parts: string[], where: { inside(p: string): boolean; above(p: string): boolean }): { real: string; exists: boolean } {
+  let cur = from;
+  let entered = where.inside(from);
+  const todo = parts.map((name) => ({ name, link: undefined as undefined | { path: string; target: string } }));
+  let links = 0;
+  while (todo.length) {
+    const { name, link } = todo.shift()!;
+    if (name === '.') continue;
+    if (name === '..') {
+      cur = path.dirname(cur);
+      continue;
+    }
+    const next = path.join(cur, name);
+    if (entered && !where.inside(next) && !where.above(next)) throw new WalkStop(next, 'outside');
+    let st: fs.Stats;
     try {
-      lst = fs.lstatSync(cur);
+      st = fs.lstatSync(next);
     } catch (err) {
-      const code = (err as NodeJS.ErrnoException).code;
-      if (code === 'ENOTDIR') throw new ToolError(`${shown}: a part of this path is a file, not a directory.`);
-      if (code !== 'ENOENT') throw new ToolError(`${shown}: cannot access ${cur} (${code ?? String(err)}).`);
+      const code = (err as NodeJS.ErrnoException).code ?? String(err);
+      if (code === 'ENOENT') {
+        if (link) throw new WalkStop(next, 'dangling', `${link.path} is a symbolic link to ${link.target}, which does not exist. Tools do not follow dangling links`);
+        return { real: path.join(next, ...todo.map((t) => t.name)), exists: false };
+      }
+      if (code === 'ENOTDIR') throw new WalkStop(cur, 'not a directory');
+      throw new WalkStop(next, 'access', `cannot access ${next} (${code})`);
     }
-    if (lst) {
-      let real: string;
+    if (st.isSymbolicLink()) {
+      if (++links > MAX_LINKS) throw new WalkStop(next, 'loop');
+      let target: string;
       try {
-        real = fs.realpathSync.native(cur);
+        target = fs.readlinkSync(next);
       } catch (err) {
-        const code = (err as NodeJS.ErrnoException).code;
-        if (lst.isSymbolicLink() && code === 'ENOENT') {
-          let target = '?';
-          try {
-            target = fs.readlinkSync(cur);
-          } catch {
-            /* keep '?' */
-          }
-          throw new ToolError(`${shown}: ${cur} is a symbolic link to ${target}, which does not exist. Tools do not follow dangling links.`);
-        }
-        if (code === 'ELOOP') throw new ToolError(`${shown}: too many levels of symbolic links.`);
-        throw new ToolError(`${shown}: cannot resolve ${cur} (${code ?? String(err)}).`);
+        throw new WalkStop(next, 'access', `cannot read the link ${next} (${(err as NodeJS.ErrnoException).code ?? String(err)})`);
       }
-      if (missing.length > 0 && !fs.statSync(real).isDirectory()) {
-        throw new ToolError(`${shown}: ${cur} is a file, not a directory.`);
-      }
-      return { real: missing.length ? path.join(real, ...missing.reverse()) : real, exists: missing.length === 0 };
+      const { top, parts: targetParts } = components(path.resolve(cur, target));
+      cur = top;
+      todo.unshift(...targetParts.map((n) => ({ name: n, link: { path: next, target } })));
+      continue;
     }
-    const parent = path.dirname(cur);
-    if (parent === cur) return { real: abs, exists: false };
-    missing.push(path.basename(cur));
-    cur = parent;
+    if (todo.length > 0 && !st.isDirectory()) throw new WalkStop(next, 'not a directory');
+    cur = next;
+    entered ||= where.inside(cur);
   }
+  return { real: cur, exists: true };
+}
+
+/** `abs` relative to `folder` as path parts when it is lexically inside it, else undefined. */
+function partsBelow(abs: string, folder: string): string[] | undefined {
+  if (!isInside(abs, folder)) return undefined;
+  return abs.slice(folder.length).split(/[\\/]+/).filter(Boolean);
 }
 
 export interface ResolveOptions {
@@ -105,7 +159,8 @@ export interface ResolveOptions {
 
 /**
  * Check a path given by the model. Throws a ToolError that tells the model
- * what went wrong (relative path, outside the workspace, escaping symlink).
+ * what went wrong (relative path, outside the workspace, a part that is a
+ * file, a link loop inside the workspace).
  */
 export function resolveInWorkspace(input: unknown, workspaceFolders: readonly string[], options: ResolveOptions & { cwd?: string } = {}): ResolvedPath {
   const param = options.param ?? 'file_path';
@@ -118,45 +173,35 @@ export function resolveInWorkspace(input: unknown, workspaceFolders: readonly st
     throw new ToolError(`${param} must be an absolute path, got "${input}".${guess}`);
   }
   const abs = path.resolve(input);
-  const { real, exists } = realLocation(abs, input);
-  for (const folder of workspaceFolders) {
-    const realFolder = realpathOr(folder);
-    if (isInside(real, realFolder)) {
-      const relNative = path.relative(realFolder, real);
-      return { path: relNative ? path.join(folder, relNative) : folder, real, folder, rel: relNative.split(path.sep).join('/'), exists };
+  const roots = workspaceFolders.map((folder) => ({ folder, real: realpathOr(folder) }));
+  const inside = (p: string) => roots.some((r) => isInside(p, r.real));
+  const above = (p: string) => roots.some((r) => isInside(r.real, p));
+  // Start at the deepest workspace folder the path names (by either form), else at the top of the file system.
+  let start = { from: components(abs).top, parts: components(abs).parts, depth: -1 };
+  for (const r of roots) {
+    for (const form of [r.folder, r.real]) {
+      const parts = partsBelow(abs, form);
+      if (parts && form.length > start.depth) start = { from: r.real, parts, depth: form.length };
     }
   }
-  const lexicallyInside = workspaceFolders.some((f) => isInside(abs, f) || isInside(abs, realpathOr(f)));
-  const folders = workspaceFolders.join(', ');
-  if (lexicallyInside) {
-    throw new ToolError(`${input} resolves through a symbolic link to ${real}, which is outside the workspace (${folders}). Tools only touch files inside the workspace folders.`);
-  }
-  throw new ToolError(`${input} is outside the workspace (${folders}). Tools only touch files inside the workspace folders.`);
-}
-
-/** What kind of thing is at `p` (following symlinks), without opening it. */
-export function fileKind(p: string): { kind: FileKind; size: number; nlink: number; mtimeMs: number } {
-  let st: fs.Stats;
+  let walked: { real: string; exists: boolean };
   try {
-    st = fs.statSync(p);
+    walked = walk(start.from, start.parts, { inside, above });
   } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return { kind: 'missing', size: 0, nlink: 0, mtimeMs: 0 };
-    throw err;
+    if (!(err instanceof WalkStop)) throw err;
+    if (err.why === 'outside' || !inside(err.at)) throw new ToolError(outsideMessage(input, workspaceFolders));
+    if (err.why === 'not a directory') throw new ToolError(`${input}: a part of this path is a file, not a directory.`);
+    if (err.why === 'loop') throw new ToolError(`${input}: too many levels of symbolic links.`);
+    throw new ToolError(`${input}: ${err.detail}.`);
   }
-  const kind: FileKind = st.isFile()
-    ? 'file'
-    : st.isDirectory()
-      ? 'directory'
-      : st.isFIFO()
-        ? 'fifo'
-        : st.isSocket()
-          ? 'socket'
-          : st.isCharacterDevice()
-            ? 'character device'
-            : st.isBlockDevice()
-              ? 'block device'
-              : 'other';
-  return { kind, size: st.size, nlink: st.nlink, mtimeMs: st.mtimeMs };
+  for (const r of roots) {
+    if (isInside(walked.real, r.real)) {
+      const relNative = path.relative(r.real, walked.real);
+      const rel = relNative.split(path.sep).join('/');
+      return { path: relNative ? path.join(r.folder, relNative) : r.folder, real: walked.real, folder: r.folder, root: r.real, rel, exists: walked.exists, folders: workspaceFolders };
+    }
+  }
+  throw new ToolError(outsideMessage(input, workspaceFolders));
 }
 
 const KIND_NAMES: Record<FileKind, string> = {

@@ -3,11 +3,11 @@
  * the editor's unsaved buffer is what the agent sees. Images come back as an
  * image block, notebooks as their cells, binary files as a clear message.
  */
-import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { defineTool, optInt, str } from './define';
-import { MAX_READ_WHOLE_BYTES, MAX_TEXT_FILE_BYTES, describeKind, displayPath, fileKind, resolveInWorkspace } from './paths';
-import { readRegularFile } from './nodeFiles';
+import { MAX_READ_WHOLE_BYTES, MAX_TEXT_FILE_BYTES, describeKind, displayPath, resolveInWorkspace, type ResolvedPath } from './paths';
+import { HARD_LINKED, readChecked, statChecked } from './nodeFiles';
+import { readdirBelow } from './safeFs';
 import { TOOL_NAMES } from './names';
 import { ToolError, type ToolResult } from './types';
 import { renderNotebook } from './notebookFormat';
@@ -40,17 +40,6 @@ export function looksBinary(head: Buffer): boolean {
   let control = 0;
   for (const c of head) if (c < 8 || (c > 13 && c < 32 && c !== 27)) control++;
   return head.length > 0 && control / head.length > 0.1;
-}
-
-async function readHead(p: string, bytes = 8192): Promise<Buffer> {
-  const handle = await fs.promises.open(p, fs.constants.O_RDONLY | (fs.constants.O_NONBLOCK ?? 0));
-  try {
-    const buf = Buffer.alloc(bytes);
-    const { bytesRead } = await handle.read(buf, 0, bytes, 0);
-    return buf.subarray(0, bytesRead);
-  } finally {
-    await handle.close();
-  }
 }
 
 function cutLine(line: string): string {
@@ -104,15 +93,16 @@ export const readTool = defineTool({
   async run(input, ctx): Promise<ToolResult> {
     const p = resolveInWorkspace(input.file_path, ctx.workspaceFolders, { param: 'file_path', cwd: ctx.cwd });
     const shown = displayPath(p, ctx.workspaceFolders);
-    const info = fileKind(p.real);
-    if (info.kind === 'missing') throw new ToolError(`File does not exist: ${input.file_path}.${similarName(p.real)}`);
+    const info = statChecked(p);
+    if (info.kind === 'missing') throw new ToolError(`File does not exist: ${input.file_path}.${await similarName(p)}`);
     if (info.kind === 'directory') throw new ToolError(`${input.file_path} is a directory, not a file. Use LS to list it or Glob to find files in it.`);
     if (info.kind !== 'file') throw new ToolError(`${input.file_path} is ${describeKind(info.kind)}; Read only reads regular files.`);
+    if (info.nlink > 1) throw new ToolError(HARD_LINKED(input.file_path, info.nlink));
     const ext = path.extname(p.real).toLowerCase();
 
     if (IMAGE_TYPES[ext]) {
       if (info.size > MAX_IMAGE_BYTES) throw new ToolError(`${input.file_path} is an image of ${info.size} bytes; images over ${MAX_IMAGE_BYTES} bytes cannot be sent to the model.`);
-      const { data } = await readRegularFile(p.real, MAX_IMAGE_BYTES);
+      const { data } = await readChecked(p, MAX_IMAGE_BYTES);
       const mediaType = sniffImage(data);
       if (!mediaType) throw new ToolError(`${input.file_path} has an image extension but is not a PNG, JPEG, GIF or WebP image.`);
       return { content: [{ type: 'image', source: { type: 'base64', media_type: mediaType, data: data.toString('base64') } }], display: { path: p.path, summary: `Read image ${shown} (${info.size} bytes)` } };
@@ -127,11 +117,12 @@ export const readTool = defineTool({
         `${input.file_path} is ${Math.round(info.size / 1024)} KB, more than the ${MAX_READ_WHOLE_BYTES / 1024} KB Read returns at once. Pass offset and limit to read a part, or use Grep to find what you need.`,
       );
     }
-    if (BINARY_EXTENSIONS.has(ext) || looksBinary(await readHead(p.real))) {
-      throw new ToolError(`${input.file_path} is a binary file (${info.size} bytes), not text; Read cannot show it. Use Bash (e.g. \`file\`, \`xxd | head\`) if you need to inspect it.`);
-    }
+    const binary = () => new ToolError(`${input.file_path} is a binary file (${info.size} bytes), not text; Read cannot show it. Use Bash (e.g. \`file\`, \`xxd | head\`) if you need to inspect it.`);
+    // A big file's first bytes are looked at before it is read whole; a small one's after (one open instead of two).
+    if (BINARY_EXTENSIONS.has(ext) || (info.size > MAX_READ_WHOLE_BYTES && looksBinary((await readChecked(p, 8192, { whole: false })).data))) throw binary();
 
-    const { text, version } = await ctx.files.readText(p.path);
+    const { text, version } = await ctx.files.readText(p);
+    if (looksBinary(Buffer.from(text.slice(0, 8192), 'utf8'))) throw binary();
     ctx.reads.markRead(p.path, version);
     if (ext === '.ipynb') {
       return { content: [{ type: 'text', text: renderNotebook(text, input.file_path) }], display: { path: p.path, summary: `Read notebook ${shown}` } };
@@ -150,12 +141,12 @@ export const readTool = defineTool({
 });
 
 /** " Did you mean lib/Foo.ex?" when a file differing only in case sits beside it. */
-function similarName(real: string): string {
+async function similarName(p: ResolvedPath): Promise<string> {
   try {
-    const dir = path.dirname(real);
-    const base = path.basename(real).toLowerCase();
-    const hit = fs.readdirSync(dir).find((n) => n.toLowerCase() === base);
-    return hit ? ` Did you mean ${path.join(dir, hit)}?` : '';
+    const base = path.posix.basename(p.rel).toLowerCase();
+    const entries = await readdirBelow({ root: p.root, rel: path.posix.dirname(p.rel) === '.' ? '' : path.posix.dirname(p.rel) });
+    const hit = entries.find((e) => e.name.toLowerCase() === base);
+    return hit ? ` Did you mean ${path.join(path.dirname(p.path), hit.name)}?` : '';
   } catch {
     return '';
   }

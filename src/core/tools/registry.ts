@@ -11,6 +11,7 @@ import { multiEditTool } from './multiEdit';
 import { READ_TOOL_NAMES } from './names';
 import { notebookEditTool } from './notebookEdit';
 import { readTool } from './read';
+import { taskOutputTool, taskStopTool } from './taskTools';
 import type { Tool } from './types';
 import { writeTool } from './write';
 
@@ -19,7 +20,7 @@ export interface BuiltinToolsOptions {
   trusted?: boolean;
 }
 
-const ALL: readonly Tool[] = [readTool, writeTool, editTool, multiEditTool, globTool, grepTool, lsTool, bashTool, notebookEditTool];
+const ALL: readonly Tool[] = [readTool, writeTool, editTool, multiEditTool, globTool, grepTool, lsTool, bashTool, taskOutputTool, taskStopTool, notebookEditTool];
 
 export function builtinTools(options: BuiltinToolsOptions = {}): Tool[] {
   const trusted = options.trusted ?? true;

@@ -3,13 +3,16 @@
  * working folder), checked like every other path.
  */
 import * as fs from 'node:fs';
-import { describeKind, fileKind, resolveInWorkspace, type FileKind, type ResolvedPath } from './paths';
+import * as path from 'node:path';
+import { statChecked } from './nodeFiles';
+import { describeKind, resolveInWorkspace, type FileKind, type ResolvedPath } from './paths';
 import type { Slicer } from './searchLimits';
+import { DirCache, statBelow } from './safeFs';
 import { ToolError, type ToolContext } from './types';
 
 export function searchRoot(ctx: ToolContext, given: string | undefined, { allowFile }: { allowFile: boolean }): ResolvedPath & { kind: FileKind } {
   const p = resolveInWorkspace(given ?? ctx.cwd, ctx.workspaceFolders, { param: 'path', cwd: ctx.cwd });
-  const { kind } = fileKind(p.real);
+  const { kind } = statChecked(p);
   if (kind === 'missing') throw new ToolError(`Path does not exist: ${given ?? ctx.cwd}.`);
   if (kind === 'directory' || (allowFile && kind === 'file')) return { ...p, kind };
   throw new ToolError(`${given ?? ctx.cwd} is ${describeKind(kind)}; give a ${allowFile ? 'file or directory' : 'directory'}.`);
@@ -39,4 +42,24 @@ export async function mtimes(absPaths: string[], slice: Slicer, signal: AbortSig
     }
   }
   return out;
+}
+
+/**
+ * The names (relative to `root`) that are regular files inside the
+ * workspace, checked through the safe walk: a listing made by path while a
+ * folder was swapped for a link out may hold outside names, which this drops.
+ */
+export function filesBelow(root: ResolvedPath, rels: string[]): string[] {
+  const dirs = new DirCache();
+  try {
+    return rels.filter((rel) => {
+      try {
+        return statBelow({ root: root.root, rel: path.posix.join(root.rel, rel) }, dirs)?.isFile() === true;
+      } catch {
+        return false;
+      }
+    });
+  } finally {
+    dirs.close();
+  }
 }

@@ -5,6 +5,8 @@
  * implementations of the capabilities below (FileAccess, DiagnosticsProvider...)
  * through ToolContext.
  */
+import type { BackgroundTasks } from './backgroundTasks';
+import type { ResolvedPath } from './paths';
 
 export type JsonSchema = { type: 'object'; properties?: Record<string, unknown>; required?: string[]; [k: string]: unknown };
 
@@ -46,14 +48,16 @@ export interface ApprovalRequest {
   askEveryTime?: boolean;
 }
 
-/** Files as the agent sees them. In VS Code, reads see unsaved buffers and
- *  writes go through WorkspaceEdit (undoable); headless, plain fs. */
+/** Files as the agent sees them, by a path checked with resolveInWorkspace.
+ *  Disk access goes through the race-free walk of safeFs.ts. In VS Code,
+ *  reads see unsaved buffers and changes to open documents go through
+ *  WorkspaceEdit (undoable); headless, plain fs. */
 export interface FileAccess {
   /** Text and a version stamp (mtime+size on disk, or a buffer version when dirty). */
-  readText(absPath: string): Promise<{ text: string; version: string }>;
+  readText(file: ResolvedPath): Promise<{ text: string; version: string }>;
   /** The current version stamp without reading the whole file, or undefined if missing. */
-  version(absPath: string): Promise<string | undefined>;
-  writeText(absPath: string, text: string): Promise<void>;
+  version(file: ResolvedPath): Promise<string | undefined>;
+  writeText(file: ResolvedPath, text: string): Promise<void>;
 }
 
 /** Per-conversation memory of what the agent has read (read-before-write rule). */
@@ -73,12 +77,16 @@ export interface ToolContext {
   reads: ReadTracker;
   /** Live output (Bash stdout/stderr) for the UI card. */
   onOutput?: (chunk: string) => void;
+  /** A short status for the UI card while the tool runs ("compiling with mix..."). */
+  onProgress?: (status: string) => void;
   /** Extra capabilities some tools need (diagnostics, ripgrep path, ...). */
   services: ToolServices;
 }
 
 /** Optional capabilities, filled by whoever hosts the tools. */
 export interface ToolServices {
+  /** The conversation's background shells (Bash run_in_background, TaskOutput, TaskStop). */
+  background?: BackgroundTasks;
   /** Path to an `rg` binary, if one was found. */
   ripgrepPath?: string;
   /** Time limit of one Glob, Grep or LS call in ms (default SEARCH_TIME_LIMIT_MS, 60 s). */
@@ -118,7 +126,37 @@ export interface DiagnosticsProvider {
    * getDiagnostics calls it before reading.
    */
   settle?(uri: string | undefined, signal: AbortSignal): Promise<void>;
+  /**
+   * Optional: makes the diagnostics describe the workspace's current files
+   * before get(). When no source reports on them (nothing compiled yet, or
+   * Elixir files changed since the last compile) and no language server
+   * publishes for Elixir, it runs or joins a mix compile. getDiagnostics calls
+   * it instead of settle() and tells the model what happened.
+   */
+  refresh?(request: RefreshRequest): Promise<RefreshOutcome>;
+  /** Optional: a file was written, so what was compiled no longer describes it. */
+  changed?(absPath: string): void;
 }
+
+export interface RefreshRequest {
+  /** The file asked about, if any (only its project needs compiling). */
+  uri?: string;
+  signal: AbortSignal;
+  /** The compiler's live output. */
+  onOutput?: (chunk: string) => void;
+  /** A short status line ("compiling with mix..."). */
+  onProgress?: (status: string) => void;
+}
+
+export type RefreshOutcome =
+  /** Nothing needed compiling: a language server publishes, or the last compile saw the current files. */
+  | { kind: 'current' }
+  /** mix compiled (or a compile in progress was joined). */
+  | { kind: 'compiled'; runs: Array<{ root: string; ms: number; firstCompile: boolean; joined: boolean }> }
+  /** Compiling is not allowed here (Restricted Mode, a headless run without --trust-project-code); `reason` says why and how to allow it. */
+  | { kind: 'not-compiled'; reason: string }
+  /** mix could not run (not installed...). */
+  | { kind: 'failed'; reason: string };
 
 /** A visible terminal that shows a Bash command and its output as it runs. */
 export interface BashMirror {
@@ -127,7 +165,7 @@ export interface BashMirror {
 
 export interface NotebookAccess {
   editCell(
-    absPath: string,
+    file: ResolvedPath,
     edit: { cellId?: string; newSource: string; cellType?: 'code' | 'markdown'; editMode: 'replace' | 'insert' | 'delete' },
   ): Promise<string>;
 }

@@ -1,7 +1,8 @@
 /**
  * The tools feature in the editor: the builtin tools, a ToolContext wired to
  * the editor (dirty buffers, undoable WorkspaceEdits, the notebook API,
- * diagnostics after edits, VS Code's bundled ripgrep, the optional Bash
+ * diagnostics after edits (an incremental mix compile for Elixir files, see
+ * src/vscode/elixir/diagnostics.ts), VS Code's bundled ripgrep, the optional Bash
  * terminal) and the approval policy from settings and workspace trust.
  * The chat controller gets all of it from `rt.services.tools`.
  */
@@ -78,7 +79,11 @@ export function registerTools(rt: Runtime): ToolsService {
     const folders = workspaceFolders();
     const services: ToolServices = {
       ripgrepPath: ripgrepPath(),
-      diagnosticsAfterEdit: diagnostics.collect,
+      // An edited Elixir file is compiled (incrementally) when mix is its diagnostics source; else its diagnostics are awaited.
+      diagnosticsAfterEdit: (absPath, signal) => {
+        const editor = rt.services.diagnostics;
+        return editor?.compilesAfterEdit(absPath) ? editor.afterEdit(absPath, signal) : diagnostics.collect(absPath, signal);
+      },
       notebooks,
       protectedPaths: protectedPaths(),
     };

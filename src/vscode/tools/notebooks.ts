@@ -1,14 +1,23 @@
 /**
  * NotebookEdit through VS Code's notebook API: the edit is undoable and an
  * open notebook editor shows it at once. VS Code's ipynb serializer keeps a
- * cell's nbformat id in `metadata.id`. Without notebook support for the file,
- * NotebookUnavailableError makes the tool edit the JSON instead.
+ * cell's nbformat id in `metadata.id`. Only for a notebook the editor already
+ * has open: any other is edited as JSON through the race-free walk
+ * (NotebookUnavailableError makes the tool do that), so VS Code never loads or
+ * saves by path a file the user has not opened. For an open one, the path is
+ * checked like an open text document before VS Code saves it (files.ts).
  */
 import { randomBytes } from 'node:crypto';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
+import { statChecked } from '../../core/tools/nodeFiles';
 import { findCell, NotebookUnavailableError, type CellEdit } from '../../core/tools/notebookFormat';
+import type { ResolvedPath } from '../../core/tools/paths';
 import type { NotebookAccess } from '../../core/tools/types';
+import { assertSameFile } from './files';
+
+const caseInsensitive = process.platform === 'darwin' || process.platform === 'win32';
+const key = (p: string) => (caseInsensitive ? p.toLowerCase() : p);
 
 function cellId(cell: vscode.NotebookCell): string | undefined {
   const id = (cell.metadata as { id?: unknown } | undefined)?.id;
@@ -23,14 +32,13 @@ function codeLanguage(nb: vscode.NotebookDocument): string {
 }
 
 export class EditorNotebookAccess implements NotebookAccess {
-  async editCell(absPath: string, edit: CellEdit): Promise<string> {
-    const uri = vscode.Uri.file(absPath);
-    let nb: vscode.NotebookDocument;
-    try {
-      nb = await vscode.workspace.openNotebookDocument(uri);
-    } catch (err) {
-      throw new NotebookUnavailableError(`no notebook support for ${absPath}: ${err instanceof Error ? err.message : String(err)}`);
-    }
+  async editCell(file: ResolvedPath, edit: CellEdit): Promise<string> {
+    const absPath = file.path;
+    const keys = new Set([key(file.path), key(file.real)]);
+    const nb = vscode.workspace.notebookDocuments.find((d) => d.uri.scheme === 'file' && !d.isClosed && keys.has(key(d.uri.fsPath)));
+    if (!nb) throw new NotebookUnavailableError(`${absPath} is not open in the editor`);
+    const uri = nb.uri;
+    const before = statChecked(file);
     const shown = path.basename(absPath);
     const cells = nb.getCells();
     const ids = cells.map((c) => ({ id: cellId(c) }));
@@ -69,7 +77,10 @@ export class EditorNotebookAccess implements NotebookAccess {
     const we = new vscode.WorkspaceEdit();
     we.set(uri, [change]);
     if (!(await vscode.workspace.applyEdit(we))) throw new Error(`The editor refused the notebook edit of ${absPath}.`);
-    if (nb.isDirty && !(await nb.save())) throw new Error(`The notebook edit is in the open editor, but saving ${absPath} failed.`);
+    if (nb.isDirty) {
+      assertSameFile(file, before);
+      if (!(await nb.save())) throw new Error(`The notebook edit is in the open editor, but saving ${absPath} failed.`);
+    }
     return message;
   }
 }

@@ -155,7 +155,7 @@ describe('chat in the real editor (sample_app)', function () {
       assert.strictEqual(card.call.id, 'toolu_int_date');
       assert.ok(cards.includes('toolu_int_echo:done') && !cards.includes('toolu_int_echo:awaiting-approval'), cards.join(', '));
       const requests = server.messageRequests().slice(-3);
-      assert.deepStrictEqual((requests[0].tools as Array<{ name: string }>).map((t) => t.name).sort(), ['Bash', 'Read']);
+      assert.deepStrictEqual((requests[0].tools as Array<{ name: string }>).map((t) => t.name).sort(), ['Bash', 'Read', 'TaskOutput', 'TaskStop']);
       const echoed = requests[1].messages.at(-1).content[0];
       assert.deepStrictEqual([echoed.tool_use_id, echoed.is_error ?? false, JSON.stringify(echoed.content).includes('agent-rule-ok')], ['toolu_int_echo', false, true]);
     } finally {

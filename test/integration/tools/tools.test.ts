@@ -2,11 +2,14 @@
  * Suite `tools` (workspace: test/fixtures/tools_ws). The builtin tools in the
  * real editor: edits land in open, unsaved buffers and the editor's undo
  * reverts them; denied approvals come back to the model as is_error results;
- * notebooks go through the notebook API; Bash can mirror to a terminal.
+ * notebooks go through the notebook API; Bash can mirror to a terminal;
+ * files not open in the editor are written through the race-free walk, so a
+ * folder swapped for a link out in a loop never redirects a write.
  * Tests write only under scratch/ (gitignored) and remove it afterwards.
  */
 import * as assert from 'node:assert';
 import * as fs from 'node:fs';
+import * as os from 'node:os';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { newToolCallView, runToolCalls, type Approver, type PendingCall } from '../../../src/core/chat/toolCalls';
@@ -14,6 +17,7 @@ import type { ToolResult } from '../../../src/core/tools/types';
 import type { ExtensionApi } from '../../../src/extension';
 import { EXTENSION_ID } from '../../../src/vscode/ids';
 import type { ToolsService } from '../../../src/vscode/tools';
+import { prepareSwapper, startSwapper } from '../../support/swapper';
 
 const text = (r: ToolResult) => r.content.map((c) => (c.type === 'text' ? c.text : '')).join('');
 
@@ -59,7 +63,7 @@ describe('tools in the editor (tools_ws)', function () {
   it('offers every builtin tool in a trusted workspace, with the editor services', () => {
     assert.deepStrictEqual(
       { trusted: tools.trusted, names: tools.builtinTools().map((t) => t.name), cwd: tools.environment().cwd, ripgrep: typeof tools.environment().services.ripgrepPath },
-      { trusted: true, names: ['Read', 'Write', 'Edit', 'MultiEdit', 'Glob', 'Grep', 'LS', 'Bash', 'NotebookEdit'], cwd: root, ripgrep: 'string' },
+      { trusted: true, names: ['Read', 'Write', 'Edit', 'MultiEdit', 'Glob', 'Grep', 'LS', 'Bash', 'TaskOutput', 'TaskStop', 'NotebookEdit'], cwd: root, ripgrep: 'string' },
     );
   });
 
@@ -167,6 +171,43 @@ describe('tools in the editor (tools_ws)', function () {
       { editor, dirty: doc.isDirty, disk: onDisk.cells.map((c) => [c.id, c.source.join('')]) },
       { editor: ['2 + 2'], dirty: false, disk: [['c1', '2 + 2']] },
     );
+  });
+
+  it('writes to files not open in the editor take the race-free walk: none escapes while a folder and a link out swap in a loop', async function () {
+    this.timeout(300_000);
+    const attempts = Number(process.env.ELIXIR_AGENT_RACE_ATTEMPTS) || 300;
+    const work = fs.mkdtempSync(path.join(os.tmpdir(), 'ea-race-'));
+    const outside = path.join(fs.realpathSync(work), 'outside');
+    fs.mkdirSync(outside);
+    const prepared = prepareSwapper(work);
+    if ('skip' in prepared) this.skip();
+    const race = path.join(scratch, 'race');
+    fs.mkdirSync(race);
+    fs.writeFileSync(path.join(race, 'edit.ex'), 'inside\n');
+    fs.writeFileSync(path.join(outside, 'edit.ex'), 'OUTSIDE\n');
+    fs.symlinkSync(outside, path.join(scratch, 'swap'));
+    const ctx = tools.context({ signal: new AbortController().signal, reads: tools.newReadTracker() });
+    let refused = 0;
+    let escapedReads = 0;
+    const swapper = await startSwapper(prepared, race, path.join(scratch, 'swap'));
+    try {
+      for (let i = 0; i < attempts; i++) {
+        const w = await tool('Write').invoke({ file_path: path.join(race, `new_${i}.ex`), content: `new ${i}\n` }, ctx);
+        const r = await tool('Read').invoke({ file_path: path.join(race, 'edit.ex') }, ctx);
+        if (text(r).includes('OUTSIDE')) escapedReads++;
+        const e = await tool('Edit').invoke({ file_path: path.join(race, 'edit.ex'), old_string: text(r).replace(/^\d+\t/gm, '') || 'inside', new_string: `edited ${i}` }, ctx);
+        refused += Number(Boolean(w.isError)) + Number(Boolean(e.isError));
+      }
+    } finally {
+      await swapper.stop();
+    }
+    const after = Object.fromEntries(fs.readdirSync(outside).map((n) => [n, fs.readFileSync(path.join(outside, n), 'utf8')]));
+    fs.rmSync(work, { recursive: true, force: true });
+    assert.deepStrictEqual(
+      { outside: after, escapedReads, openedInEditor: vscode.workspace.textDocuments.filter((d) => d.uri.fsPath.startsWith(race)).map((d) => d.uri.fsPath) },
+      { outside: { 'edit.ex': 'OUTSIDE\n' }, escapedReads: 0, openedInEditor: [] },
+    );
+    assert.ok(refused > 0, 'the swap never won a race');
   });
 
   it('Bash mirrors the command to a visible terminal when elixirAgent.bash.useTerminal is on', async () => {

@@ -31,7 +31,7 @@ describe('agents: files as Claude Code reads them', () => {
     const everything = parseFixture('bash-everything.md');
     assert.deepEqual([reviewer.problems, everything.problems], [[], []]);
     const r = resolveTools(reviewer.agent!, offer);
-    assert.deepEqual(r.enabled, ['Read', 'Glob', 'Grep', 'Bash']);
+    assert.deepEqual(r.enabled, ['Read', 'Glob', 'Grep', 'Bash', 'TaskOutput', 'TaskStop']);
     assert.deepEqual(
       r.statuses.map((s) => [s.name, s.status, s.status === 'available' ? s.detail : undefined]),
       [
@@ -43,7 +43,7 @@ describe('agents: files as Claude Code reads them', () => {
         ['Bash(mix test:*)', 'available', '`mix test:*` runs without asking; other commands ask'],
       ],
     );
-    assert.deepEqual(resolveTools(everything.agent!, offer).enabled, ['Read', 'Grep', 'Bash']);
+    assert.deepEqual(resolveTools(everything.agent!, offer).enabled, ['Read', 'Grep', 'Bash', 'TaskOutput', 'TaskStop']);
     // A malformed rule is a warning and grants nothing.
     const broken = parseText('tools: Read, Bash(git *\n');
     assert.deepEqual(brief(broken.problems), [[3, 13, 'warning', 'unknown-tool']]);
@@ -58,6 +58,11 @@ describe('agents: files as Claude Code reads them', () => {
       'git push origin main', 'git diff && rm -rf /', 'git log | sh', 'git diff > patch.diff', 'git diff --output=/tmp/x', 'ls',
     ];
     assert.deepEqual(await bashDecisions(reviewer, commands), ['allow', 'allow', 'allow', 'allow', 'ask', 'ask', 'ask', 'ask', 'ask', 'ask', 'ask']);
+    // An agent file is the repository's: its rules never let a command reach outside the workspace unasked.
+    assert.deepEqual(
+      await bashDecisions(reviewer, ['git diff --no-index /etc/shadow /dev/null', 'git log -- ~/.ssh', 'git diff ../other-app', 'git diff lib/app.ex']),
+      ['ask', 'ask', 'ask', 'allow'],
+    );
     // Bash(*) is the whole tool: granted, and it asks as Bash always does.
     assert.deepEqual(await bashDecisions(parseFixture('bash-everything.md').agent!, ['mix test', 'rm -rf _build']), ['ask', 'ask']);
     // The user's explicit setting, Restricted Mode and plan mode come first.
@@ -76,7 +81,7 @@ describe('agents: files as Claude Code reads them', () => {
 
   it('honours scoped disallowedTools (deny) and Edit path rules (allow), never past a protected file', async () => {
     const agent = parseText('tools: Read, Edit(lib/**), Bash\ndisallowedTools: Bash(git push:*), Bash(rm *)\n').agent!;
-    assert.deepEqual(resolveTools(agent, offer).enabled, ['Read', 'Edit', 'Bash'], 'a scoped disallow keeps the tool');
+    assert.deepEqual(resolveTools(agent, offer).enabled, ['Read', 'Edit', 'Bash', 'TaskOutput', 'TaskStop'], 'a scoped disallow keeps the tool');
     assert.deepEqual(await bashDecisions(agent, ['git push --force', 'git status && rm -rf lib', 'git status', 'echo $(git push)']), ['deny', 'deny', 'ask', 'ask']);
     const policy = createApprovalPolicy({ workspaceFolders: ['/work/app'], agentRules: agentPermissionRules(agent) });
     const edit = (file: string) => policy.decide(editTool, { file_path: file, old_string: 'a', new_string: 'b' });

@@ -41,7 +41,7 @@ describe('agents: tools resolution', () => {
     assert.ok(notAvailable.every(([, , hint]) => /Tidewave/.test(String(hint))), JSON.stringify(notAvailable));
     assert.equal(r.statuses.length, 20);
     assert.deepEqual(r.enabled, [
-      'Read', 'Write', 'Edit', 'MultiEdit', 'Glob', 'Grep', 'LS', 'Bash', 'NotebookEdit', 'mcp__ide__getDiagnostics', 'mcp__ide__executeCode',
+      'Read', 'Write', 'Edit', 'MultiEdit', 'Glob', 'Grep', 'LS', 'Bash', 'TaskOutput', 'TaskStop', 'NotebookEdit', 'mcp__ide__getDiagnostics', 'mcp__ide__executeCode',
       'mcp__tidewave__get_logs', 'mcp__tidewave__get_source_location', 'mcp__tidewave__get_docs', 'mcp__tidewave__project_eval', 'mcp__tidewave__execute_sql_query',
     ]);
   });
@@ -80,6 +80,32 @@ describe('agents: tools resolution', () => {
     );
     assert.ok(!r.enabled.includes('Bash') && !r.enabled.includes('mcp__tidewave__project_eval') && r.enabled.includes('mcp__tidewave__browser_eval'));
     assert.equal(r.enabled.length, 10 + 5);
+  });
+
+  it('brings TaskOutput and TaskStop along with Bash, and reads their earlier names (BashOutput, KillShell, KillBash)', () => {
+    const offer = editorOffer();
+    const enabled = (tools: string[] | undefined, disallowedTools?: string[]) => resolveTools({ tools, disallowedTools }, offer).enabled.filter((n) => !n.startsWith('mcp__'));
+    assert.deepEqual(
+      {
+        withBash: enabled(['Read', 'Bash']),
+        withoutBash: enabled(['Read', 'Grep']),
+        stopDisallowed: enabled(['Bash'], ['TaskStop']),
+        omitted: enabled(undefined),
+        omittedNoBash: enabled(undefined, ['Bash']),
+      },
+      {
+        withBash: ['Read', 'Bash', 'TaskOutput', 'TaskStop'],
+        withoutBash: ['Read', 'Grep'],
+        stopDisallowed: ['Bash', 'TaskOutput'],
+        omitted: ['Read', 'Write', 'Edit', 'MultiEdit', 'Glob', 'Grep', 'LS', 'Bash', 'TaskOutput', 'TaskStop', 'NotebookEdit'],
+        omittedNoBash: ['Read', 'Write', 'Edit', 'MultiEdit', 'Glob', 'Grep', 'LS', 'NotebookEdit'],
+      },
+    );
+    const old = resolveTools({ tools: ['BashOutput', 'KillShell', 'KillBash'] }, offer);
+    assert.deepEqual(compact(old), [['BashOutput', 'available'], ['KillShell', 'available'], ['KillBash', 'available']]);
+    assert.deepEqual([old.statuses.map((x) => (x.status === 'available' ? x.detail : x.status)), old.enabled], [['now called TaskOutput', 'now called TaskStop', 'now called TaskStop'], ['TaskOutput', 'TaskStop']]);
+    const restricted = resolveTools({ tools: ['BashOutput'] }, { ...offer, tools: offer.tools.map((t) => (t.name === 'TaskOutput' ? { ...t, unavailable: 'disabled in Restricted Mode' } : t)) });
+    assert.deepEqual(compact(restricted), [['BashOutput', 'unavailable', 'disabled in Restricted Mode']]);
   });
 
   it('expands mcp__server and mcp__server__* and applies disallowedTools first', () => {

@@ -134,4 +134,31 @@ describe('agent loop: stopping at any moment', () => {
       { type: 'tool_result', tool_use_id: 'toolu_k', is_error: true, content: 'No result: the tool call was interrupted before it finished.' },
     ]);
   });
+
+  it("a running tool's status shows as its card's summary (a compile in getDiagnostics); Stop restores the card's own", async () => {
+    let markStarted!: () => void;
+    const started = new Promise<void>((r) => (markStarted = r));
+    const compiling = {
+      ...recordingTool('mcp__ide__getDiagnostics'),
+      invoke: (_input: unknown, ctx: import('../../../src/core/tools/types').ToolContext) =>
+        new Promise<import('../../../src/core/tools/types').ToolResult>((resolve) => {
+          ctx.onProgress?.('first compile of demo (dependencies included): it can take minutes');
+          ctx.onOutput?.('Compiling 40 files (.ex)\n');
+          markStarted();
+          ctx.signal.addEventListener('abort', () => resolve({ content: [{ type: 'text', text: 'Cancelled.' }], isError: true }), { once: true });
+        }),
+    };
+    const h = makeSession(server, { tools: [compiling] });
+    server.enqueue(turn.toolUse('mcp__ide__getDiagnostics', { path: 'x' }, { id: 'toolu_diag' }), turn.text('unused'));
+    const running = h.session.send('Fix the warnings');
+    await started;
+    await waitForEvent(h, (m) => m.type === 'toolUpdated' && m.call.status === 'running' && /first compile/.test(m.call.summary ?? ''));
+    await h.session.stop();
+    await running;
+    const cards = ofType(h.events, 'toolUpdated').map((e) => [e.call.status, e.call.summary]);
+    const original = cards[0][1];
+    assert.notEqual(original, undefined);
+    assert.ok(cards.some(([status, summary]) => status === 'running' && summary === 'first compile of demo (dependencies included): it can take minutes'), JSON.stringify(cards));
+    assert.deepStrictEqual(cards.at(-1), ['cancelled', original]);
+  });
 });

@@ -1,9 +1,17 @@
 import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
 import { createApprovalPolicy, type ApprovalPolicyOptions } from '../../../src/core/tools/approval';
 import { matchBashAllowList } from '../../../src/core/tools/bashAllow';
 import { builtinTools } from '../../../src/core/tools/registry';
 import type { Tool } from '../../../src/core/tools/types';
 import { tool } from './helpers';
+
+/** A real, empty workspace for the matcher's path checks. */
+const SCOPE_DIR = fs.realpathSync(fs.mkdtempSync(path.join(os.tmpdir(), 'ea-allow-')));
+const SCOPE = { workspaceFolders: [SCOPE_DIR], cwd: SCOPE_DIR };
+after(() => fs.rmSync(SCOPE_DIR, { recursive: true, force: true }));
 
 const ALLOW = ['mix test', 'mix compile', 'mix format --check-formatted', 'git status', 'git diff', 'git log', 'git show', 'ls', 'pwd', 'cat', 'grep', 'echo', 'FOO=1 mix deps.get'];
 
@@ -27,10 +35,10 @@ describe('Bash allow-list matcher (mvdan-sh)', () => {
       'git status |& grep x',
     ];
     assert.deepEqual(
-      allowed.map((c) => [c, matchBashAllowList(c, ALLOW).allowed]),
+      allowed.map((c) => [c, matchBashAllowList(c, ALLOW, SCOPE).allowed]),
       allowed.map((c) => [c, true]),
     );
-    assert.deepEqual(matchBashAllowList('MIX_ENV=test mix test && git log --grep="a;b"', ALLOW).commands, [
+    assert.deepEqual(matchBashAllowList('MIX_ENV=test mix test && git log --grep="a;b"', ALLOW, SCOPE).commands, [
       ['MIX_ENV=test', 'mix', 'test'],
       ['git', 'log', '--grep=a;b'],
     ]);
@@ -73,15 +81,15 @@ describe('Bash allow-list matcher (mvdan-sh)', () => {
       ['', 'It contains no command, which is never auto-approved.'],
     ];
     assert.deepEqual(
-      cases.map(([c]) => [c, matchBashAllowList(c, ALLOW).reason]),
+      cases.map(([c]) => [c, matchBashAllowList(c, ALLOW, SCOPE).reason]),
       cases,
     );
-    assert.equal(cases.some(([c]) => matchBashAllowList(c, ALLOW).allowed), false);
+    assert.equal(cases.some(([c]) => matchBashAllowList(c, ALLOW, SCOPE).allowed), false);
   });
 
   it('an empty allow-list approves nothing; entries match whole words only', () => {
     assert.deepEqual(
-      [matchBashAllowList('ls', []).allowed, matchBashAllowList('lsof', ['ls']).allowed, matchBashAllowList('mix testing', ['mix test']).allowed, matchBashAllowList('mix test --trace', [' mix  test ']).allowed],
+      [matchBashAllowList('ls', [], SCOPE).allowed, matchBashAllowList('lsof', ['ls'], SCOPE).allowed, matchBashAllowList('mix testing', ['mix test'], SCOPE).allowed, matchBashAllowList('mix test --trace', [' mix  test '], SCOPE).allowed],
       [false, false, false, true],
     );
   });
@@ -172,7 +180,7 @@ describe('approval policy', () => {
 
   it('Restricted Mode: only read tools exist, and anything else is denied', async () => {
     assert.deepEqual(builtinTools({ trusted: false }).map((t) => t.name), ['Read', 'Glob', 'Grep', 'LS']);
-    assert.deepEqual(builtinTools().map((t) => t.name), ['Read', 'Write', 'Edit', 'MultiEdit', 'Glob', 'Grep', 'LS', 'Bash', 'NotebookEdit']);
+    assert.deepEqual(builtinTools().map((t) => t.name), ['Read', 'Write', 'Edit', 'MultiEdit', 'Glob', 'Grep', 'LS', 'Bash', 'TaskOutput', 'TaskStop', 'NotebookEdit']);
     assert.deepEqual(
       await Promise.all([decide({ trusted: false, tools: { Bash: 'allow' } }, tool('Bash'), { command: 'ls' }), decide({ trusted: false }, tool('Read'))]),
       [{ decision: 'deny', reason: 'The workspace is in Restricted Mode (not trusted), so the agent can only read files. Trust the workspace to let it use Bash.' }, { decision: 'allow' }],

@@ -92,7 +92,10 @@ describe('Bash', function () {
     const result = call('Bash', { command: 'sleep 300 & a=$!; setsid sleep 301 & b=$!; echo "pids $a $b"; wait', timeout: 1500 }, w.ctx);
     const [, a, b] = (await w.seen).map(Number);
     assert.deepEqual([alive(a), alive(b)], [true, true]);
-    assert.deepEqual(await result, { ok: false, text: `pids ${a} ${b}\n\nCommand timed out after 1500 ms; it and every process it started were killed.` });
+    assert.deepEqual(await result, {
+      ok: false,
+      text: `pids ${a} ${b}\n\nCommand timed out after 1500 ms and was stopped, with the 2 processes it had started: \`sleep 300\` (pid ${a}) and \`sleep 301\` (pid ${b}).`,
+    });
     assert.deepEqual([alive(a), alive(b)], [false, false]);
   });
 
@@ -102,18 +105,23 @@ describe('Bash', function () {
     const result = call('Bash', { command: 'sh -c "sleep 300 & echo child \\$!; wait"' }, w.ctx);
     const pid = Number((await w.seen)[1]);
     controller.abort();
-    assert.deepEqual(await result, { ok: false, text: `child ${pid}\n\nCommand was cancelled; it and every process it started were killed.` });
+    assert.deepEqual(await result, { ok: false, text: `child ${pid}\n\nCommand was cancelled and stopped, with the 1 process it had started: \`sleep 300\` (pid ${pid}).` });
     assert.equal(alive(pid), false);
   });
 
-  it('does not hang on background processes that keep the output open', async () => {
+  it('stops what the command left running, even outside its process group, and says so', async () => {
     const r = await call('Bash', { command: 'echo started; sleep 300 &' }, ws.ctx);
-    assert.deepEqual(r, { ok: true, text: 'started\n\nBackground processes started by the command were still holding its output and were stopped.' });
-    // One that left the process group (setsid) cannot be stopped once the shell is gone, but must not hang the tool either.
+    const pid = Number(/`sleep 300` \(pid (\d+)\)/.exec(r.text)?.[1]);
+    assert.deepEqual(r, {
+      ok: true,
+      text: `started\n\nThe command left 1 process running: \`sleep 300\` (pid ${pid}). It was stopped, since nothing a Bash call starts outlives it; to keep a process running (a server, a watcher), call Bash with run_in_background: true.`,
+    });
+    assert.equal(alive(pid), false);
+    // One that left the process group (setsid) is found by its mark and stopped too.
     const escaped = await call('Bash', { command: 'setsid sleep 300 & echo "pid $!"' }, ws.ctx);
-    const pid = Number(/pid (\d+)/.exec(escaped.text)?.[1]);
-    process.kill(pid, 'SIGKILL');
-    assert.deepEqual(escaped, { ok: true, text: `pid ${pid}\n\nBackground processes started by the command were still holding its output and were stopped.` });
+    const spid = Number(/pid (\d+)/.exec(escaped.text)?.[1]);
+    assert.match(escaped.text, new RegExp(`The command left 1 process running: \`sleep 300\` \\(pid ${spid}\\)\\. It was stopped`));
+    assert.equal(alive(spid), false);
   });
 
   it('checks its input and describes the exact command for approval', async () => {

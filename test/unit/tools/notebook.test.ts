@@ -74,7 +74,7 @@ describe('NotebookEdit (headless JSON)', () => {
 
   it('uses the editor notebook API when the host provides one', async () => {
     const calls: unknown[] = [];
-    ws.ctx.services.notebooks = { editCell: async (p, edit) => (calls.push([p, edit]), 'Edited through the editor.') };
+    ws.ctx.services.notebooks = { editCell: async (file, edit) => (calls.push([file.path, edit]), 'Edited through the editor.') };
     assert.deepEqual(await call('NotebookEdit', { notebook_path: nb, cell_id: 'md1', new_source: '# New' }, ws.ctx), { ok: true, text: 'Edited through the editor.' });
     assert.deepEqual(calls, [[nb, { cellId: 'md1', newSource: '# New', cellType: undefined, editMode: 'replace' }]]);
     assert.deepEqual(cells(), NB.cells);

@@ -40,8 +40,9 @@ describe('workspace paths: escape attempts', () => {
     ws.cleanup();
   });
 
-  const outsideMsg = (given: string) => new RegExp(`^${escape(given)} is outside the workspace \\(${escape(ws.root)}\\)\\. Tools only touch files inside the workspace folders\\.$`);
-  const viaLink = (given: string) => new RegExp(`^${escape(given)} resolves through a symbolic link to .*, which is outside the workspace`);
+  // One answer for every outside path, plain or through a link, existing or not.
+  const outsideMsg = (given: string) => new RegExp(`^${escape(given)} is outside the workspace \\(${escape(ws.root)}\\)\\. Tools only touch files inside the workspace folders, and do not follow links out of them\\.$`);
+  const viaLink = outsideMsg;
   const escape = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
   const attempts: Array<[string, string, () => Record<string, unknown>, () => RegExp]> = [
@@ -52,7 +53,7 @@ describe('workspace paths: escape attempts', () => {
     ['Read', 'symlinked folder', () => ({ file_path: ws.path('link-out/secret.txt') }), () => viaLink(ws.path('link-out/secret.txt'))],
     ['Read', 'symlinked file', () => ({ file_path: ws.path('secret-link') }), () => viaLink(ws.path('secret-link'))],
     ['Read', 'relative ../.. link', () => ({ file_path: ws.path('lib/up/outside/secret.txt') }), () => viaLink(ws.path('lib/up/outside/secret.txt'))],
-    ['Read', 'dangling link', () => ({ file_path: ws.path('dangling') }), () => /is a symbolic link to .*nothing-here, which does not exist\. Tools do not follow dangling links\.$/],
+    ['Read', 'dangling link out', () => ({ file_path: ws.path('dangling') }), () => outsideMsg(ws.path('dangling'))],
     ['Read', 'link loop', () => ({ file_path: ws.path('loop1') }), () => /too many levels of symbolic links/],
     ['Read', 'link to /dev/null', () => ({ file_path: ws.path('devnull') }), () => viaLink(ws.path('devnull'))],
     ['Read', 'link to /proc/self/environ', () => ({ file_path: ws.path('proc-env') }), () => viaLink(ws.path('proc-env'))],
@@ -66,8 +67,8 @@ describe('workspace paths: escape attempts', () => {
     ['Write', 'outside folder', () => ({ file_path: path.join(ws.outside, 'new.txt'), content: 'x' }), () => outsideMsg(path.join(ws.outside, 'new.txt'))],
     ['Write', 'new file through a symlinked folder', () => ({ file_path: ws.path('link-out/new.txt'), content: 'x' }), () => viaLink(ws.path('link-out/new.txt'))],
     ['Write', 'through a symlinked file', () => ({ file_path: ws.path('secret-link'), content: 'pwned' }), () => viaLink(ws.path('secret-link'))],
-    ['Write', 'through a dangling link', () => ({ file_path: ws.path('dangling'), content: 'pwned' }), () => /which does not exist\. Tools do not follow dangling links\.$/],
-    ['Write', 'hard link to an outside file', () => ({ file_path: ws.path('hard'), content: 'pwned' }), () => /hard has 2 hard links; writing it would also change the other links, which may be outside the workspace\. It was not changed\.$/],
+    ['Write', 'through a dangling link out', () => ({ file_path: ws.path('dangling'), content: 'pwned' }), () => outsideMsg(ws.path('dangling'))],
+    ['Write', 'hard link to an outside file', () => ({ file_path: ws.path('hard'), content: 'pwned' }), () => /hard has 2 hard links: its other names may be outside the workspace, so tools do not read, search or change it\.$/],
     ['Write', 'FIFO', () => ({ file_path: ws.path('pipe'), content: 'x' }), () => /pipe is a FIFO \(named pipe\); tools only write regular files\.$/],
     ['Write', 'below a file', () => ({ file_path: ws.path('lib/app.ex/x.ex'), content: 'x' }), () => /a part of this path is a file, not a directory\.$|is a file, not a directory\.$/],
     ['Write', 'a directory', () => ({ file_path: ws.path('lib'), content: 'x' }), () => /lib is a directory; give the path of a file\.$/],
@@ -100,7 +101,7 @@ describe('workspace paths: escape attempts', () => {
   });
 
   it('searches do not follow links out of the workspace, and nothing outside changed', async () => {
-    // A hard link IS a file of the workspace (only its writes are refused): take it away here.
+    // Hard links have their own test (hardening/outsideAnswers.test.ts): take it away here.
     fs.unlinkSync(ws.path('hard'));
     for (const ripgrepPath of [ws.ctx.services.ripgrepPath, undefined]) {
       const ctx = { ...ws.ctx, services: { ...ws.ctx.services, ripgrepPath } };

@@ -117,6 +117,29 @@ for (const backend of ['ripgrep', 'js'] as const) {
   });
 }
 
+describe('Grep (ripgrep): each line shown is checked against the file', function () {
+  let ws: Workspace;
+  before(function () {
+    if (!rg) this.skip();
+    ws = makeWorkspace({ ripgrepPath: rg });
+  });
+  after(() => ws?.cleanup());
+
+  it('keeps lines of files with a BOM, CRLF line ends and a line cut by ripgrep\'s column limit', async () => {
+    const bom = ws.file('bom.ex', '\uFEFFneedle one\r\nplain\r\nneedle two\r\n');
+    const long = ws.file('long.ex', `a${'é'.repeat(300)} needle\nshort needle\n`);
+    const r = await call('Grep', { pattern: 'needle', output_mode: 'content', '-C': 1, '-n': false, path: ws.root }, ws.ctx);
+    assert.deepEqual(r.text.split('\n').sort(), [
+      '--',
+      `${bom}-plain`,
+      `${bom}:needle one`,
+      `${bom}:needle two`,
+      `${long}:a${'é'.repeat(300)} needle [... omitted end of long line]`,
+      `${long}:short needle`,
+    ]);
+  });
+});
+
 describe('LS', () => {
   let ws: Workspace;
   beforeEach(() => {
