@@ -98,6 +98,18 @@ export interface EnvironmentView {
   mcpServers: Array<{ name: string; state: 'connected' | 'connecting' | 'down' | 'disabled'; detail?: string }>;
 }
 
+/** A background shell the agent started (Bash run_in_background), listed with a stop button. */
+export interface BackgroundTaskView {
+  id: string;
+  command: string;
+  description?: string;
+  status: 'running' | 'exited' | 'stopped' | 'failed';
+  pid?: number;
+  exitCode: number | null;
+  startedAt: number;
+  endedAt?: number;
+}
+
 export interface ChatStateView {
   conversationId: string;
   title: string;
@@ -110,6 +122,8 @@ export interface ChatStateView {
   totals: UsageView;
   /** Fraction (0..1) of the model's context window the conversation fills. */
   contextFill: number;
+  /** This conversation's background shells (running ones first). */
+  backgroundTasks?: BackgroundTaskView[];
 }
 
 /** Host → webview. */
@@ -126,7 +140,22 @@ export type HostMessage =
   | { type: 'history'; history: ConversationSummary[] }
   | { type: 'env'; env: EnvironmentView }
   | { type: 'prefill'; text: string }
-  | { type: 'mentionResults'; requestId: number; items: MentionItem[] };
+  | { type: 'mentionResults'; requestId: number; items: MentionItem[] }
+  | { type: 'backgroundTasks'; tasks: BackgroundTaskView[] }
+
+  | { type: 'accessibility'; settings: AccessibilityView };
+
+/** VS Code's accessibility settings that the chat follows (sent on `ready` and when they change). */
+export interface AccessibilityView {
+  /** `editor.accessibilitySupport` is `on`: announce a finished answer's text, as VS Code's own chat does. */
+  screenReader: boolean;
+  /** `workbench.reduceMotion`: `auto` follows the system's prefers-reduced-motion. */
+  reduceMotion: 'on' | 'off' | 'auto';
+  /** `accessibility.verbosity.panelChat`: hints on how to use the chat (keys) in the input's description and announcements. */
+  verbose: boolean;
+  /** `accessibility.signals.chatUserActionRequired`'s announcement is not `off`: say when a tool call needs approval. */
+  announceApprovals: boolean;
+}
 
 export interface MentionItem {
   kind: 'file' | 'selection' | 'problems';
@@ -156,4 +185,7 @@ export type WebviewMessage =
   | { type: 'insertAtCursor'; code: string }
   | { type: 'copy'; text: string }
   | { type: 'mentionQuery'; requestId: number; query: string }
+  | { type: 'stopBackgroundTask'; id: string }
+  /** The webview got or lost the keyboard focus (the chat's shortcuts apply while it has it). */
+  | { type: 'focus'; focused: boolean }
   | { type: 'command'; command: 'setApiKey' | 'createAgent' | 'openAgentFile' | 'openSettings' | 'manageTrust' | 'openInEditor' };

@@ -120,6 +120,7 @@ function parse(raw: unknown): WebviewMessage {
     case 'openConversation':
     case 'deleteConversation':
     case 'exportConversation':
+    case 'stopBackgroundTask':
       return { type, id: id(raw, 'id') };
     case 'renameConversation': {
       const title = (str(raw, 'title', LIMITS.title, { nonEmpty: true }) as string).trim();
@@ -139,6 +140,9 @@ function parse(raw: unknown): WebviewMessage {
       return { type, requestId: int(raw, 'requestId', 0, Number.MAX_SAFE_INTEGER) as number, query: str(raw, 'query', LIMITS.query) as string };
     case 'command':
       return { type, command: oneOf(raw, 'command', COMMANDS) };
+    case 'focus':
+      if (typeof raw.focused !== 'boolean') fail('focused must be a boolean');
+      return { type, focused: raw.focused };
     default:
       fail(`unknown message type ${JSON.stringify(type.slice(0, 40))}`);
   }

@@ -11,6 +11,10 @@ export const CONTEXT_KEYS = {
   isPhoenixProject: 'elixirAgent.isPhoenixProject',
   hasApiKey: 'elixirAgent.hasApiKey',
   busy: 'elixirAgent.busy',
+  /** A chat webview (the view or an editor tab) has the keyboard focus. */
+  chatFocused: 'elixirAgent.chatFocused',
+  /** A tool call waits for the user's approval. */
+  awaitingApproval: 'elixirAgent.awaitingApproval',
 } as const;
 
 export const COMMANDS = {
@@ -18,6 +22,8 @@ export const COMMANDS = {
   openChatInEditor: 'elixirAgent.openChatInEditor',
   newConversation: 'elixirAgent.newConversation',
   stop: 'elixirAgent.stop',
+  approveTool: 'elixirAgent.approveTool',
+  denyTool: 'elixirAgent.denyTool',
   pickAgent: 'elixirAgent.pickAgent',
   createAgent: 'elixirAgent.createAgent',
   openAgentFile: 'elixirAgent.openAgentFile',

@@ -4,12 +4,14 @@
  * the UI-only state (draft, scroll position, expanded cards) in the
  * webview's persisted state so it survives hiding and reloads.
  */
-import type { ChatStateView, HostMessage, MentionItem, WebviewMessage } from '../shared/protocol';
+import type { AccessibilityView, ChatStateView, HostMessage, MentionItem, WebviewMessage } from '../shared/protocol';
+import { BackgroundTasksBar } from './backgroundTasks';
 import { Banners, Welcome } from './emptyStates';
 import { Composer } from './composer';
 import { h } from './dom';
 import { Header } from './header';
 import { HistoryPanel } from './history';
+import { SHORTCUTS } from './keys';
 import type { FileTarget } from './links';
 import type { MessageContext } from './messageView';
 import { toolDisplayName } from './toolCard';
@@ -59,7 +61,9 @@ export class App {
   private readonly transcript: Transcript;
   private readonly history: HistoryPanel;
   private readonly composer: Composer;
+  private readonly backgroundTasks: BackgroundTasksBar;
   private readonly live: HTMLElement;
+  private a11y: AccessibilityView = { screenReader: false, reduceMotion: 'auto', verbose: true, announceApprovals: true };
   private saveTimer: ReturnType<typeof setTimeout> | undefined;
 
   constructor(
@@ -82,6 +86,7 @@ export class App {
         this.saveSoon();
       },
       personaName: () => this.state?.persona?.name ?? 'Agent',
+      focusInput: () => this.composer.focus(),
     };
     this.header = new Header({
       post,
@@ -105,14 +110,17 @@ export class App {
     this.welcome = new Welcome((text) => this.composer.prefill(text));
     this.transcript = new Transcript(ctx, this.welcome.el);
     this.transcript.onScrollChange = () => this.saveSoon();
-    this.transcript.onApprovalNeeded = (call) => this.announce(`${toolDisplayName(call.name).name} needs your approval`);
+    this.transcript.onApprovalNeeded = (call) => this.approvalNeeded(toolDisplayName(call.name).name);
     this.history = new HistoryPanel(post, () => this.showHistory(false));
     // The draft is saved at once: the view may be hidden (and its page torn down) any moment.
-    this.composer = new Composer({ post, onDraftChange: () => this.save() });
+    this.composer = new Composer({ post, onDraftChange: () => this.save(), announce: (text) => this.announce(text) });
     this.composer.restore(this.ui.draft, this.ui.mentions);
-    this.live = h('div', { class: 'sr-only', attrs: { 'aria-live': 'polite', role: 'status' } });
-    const main = h('div', { class: 'main' }, this.transcript.el, this.history.el);
-    root.append(this.header.el, this.banners.el, main, this.composer.el, this.live);
+    // One polite live region for what a screen reader user must hear: an answer finished, an approval
+    // is needed, an error, the suggestions list. Streamed text is never live (the feed is not a live region).
+    this.live = h('div', { class: 'sr-only', attrs: { 'aria-live': 'polite', role: 'status', 'data-testid': 'announcer' } });
+    const main = h('main', { class: 'main' }, this.transcript.el, this.history.el, this.live);
+    this.backgroundTasks = new BackgroundTasksBar(post, (text) => this.announce(text));
+    root.append(this.header.el, this.banners.el, main, this.backgroundTasks.el, this.composer.el);
     root.addEventListener('keydown', (ev) => {
       if (ev.key === 'Escape' && this.history.isOpen) {
         ev.preventDefault();
@@ -121,8 +129,16 @@ export class App {
     });
     window.addEventListener('message', (ev: MessageEvent) => this.receive(ev.data));
     window.addEventListener('pagehide', () => this.save());
+    // VS Code's keybindings for the chat (allow, deny) apply while a chat webview has the focus.
+    window.addEventListener('focus', () => {
+      this.post({ type: 'focus', focused: true });
+      // Focused from VS Code (Open Chat, the view's title) with nothing focused inside yet: the input, as VS Code's chat does.
+      if (document.activeElement === document.body || !document.activeElement) this.composer.focus();
+    });
+    window.addEventListener('blur', () => this.post({ type: 'focus', focused: false }));
     this.post({ type: 'ready' });
     this.composer.focus();
+    if (document.hasFocus()) this.post({ type: 'focus', focused: true });
   }
 
   private requireState(): ChatStateView {
@@ -166,8 +182,8 @@ export class App {
         return;
       case 'messageUpdated':
         this.transcript.messageUpdated(msg.messageId, msg.status, msg.usage, msg.error);
-        if (msg.status === 'error' && msg.error) this.announce(`Error: ${msg.error.title}`);
-        else if (msg.status === 'done') this.announce('Answer complete');
+        if (msg.status === 'error' && msg.error) this.announce(`Error: ${msg.error.title}. ${msg.error.detail}`);
+        else if (msg.status === 'done') this.announce(this.finished(msg.messageId));
         else if (msg.status === 'stopped') this.announce('Answer stopped');
         return;
       case 'busy':
@@ -203,7 +219,34 @@ export class App {
       case 'mentionResults':
         this.composer.showMentionResults(msg.requestId, msg.items);
         return;
+      case 'backgroundTasks':
+        if (s) s.backgroundTasks = msg.tasks;
+        this.backgroundTasks.update(msg.tasks);
+          return;
+      case 'accessibility':
+        this.applyAccessibility(msg.settings);
+        return;
     }
+  }
+
+  private applyAccessibility(settings: AccessibilityView): void {
+    this.a11y = settings;
+    document.body.classList.toggle('reduce-motion', settings.reduceMotion === 'on');
+    document.body.classList.toggle('allow-motion', settings.reduceMotion === 'off');
+    this.composer.setVerbose(settings.verbose);
+  }
+
+  /** "Answer finished"; in screen reader mode with the answer's text, as VS Code's own chat reads it. */
+  private finished(messageId: string): string {
+    if (!this.a11y.screenReader) return 'Answer finished';
+    const text = this.transcript.plainText(messageId);
+    return text ? `Answer finished: ${text.length > 2000 ? `${text.slice(0, 2000)}…` : text}` : 'Answer finished';
+  }
+
+  private approvalNeeded(tool: string): void {
+    if (!this.a11y.announceApprovals) return;
+    const keys = this.a11y.verbose ? `: ${SHORTCUTS.approve.label} allows it once, ${SHORTCUTS.deny.label} denies it` : '';
+    this.announce(`Approval needed: ${tool} wants to run${keys}`);
   }
 
   private applyState(state: ChatStateView): void {
@@ -214,6 +257,7 @@ export class App {
     this.history.update(state.history, state.conversationId);
     this.composer.setBusy(state.busy);
     this.composer.setUsage(state.totals, state.contextFill);
+    this.backgroundTasks.update(state.backgroundTasks, false);
     this.transcript.setMessages(state.messages, sameConversation ? this.ui.anchor : undefined);
     if (!sameConversation) {
       this.ui.conversationId = state.conversationId;

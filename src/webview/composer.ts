@@ -2,23 +2,28 @@
  * The input: a textarea that grows, Enter to send and Shift+Enter for a
  * newline, Escape to stop, `@` mentions (files, the selection, the current
  * file's problems) shown as chips, a send/stop button, the usage strip.
+ * Ctrl+Enter is left to VS Code (it allows a pending tool call).
  */
 import type { MentionItem, UsageView, WebviewMessage } from '../shared/protocol';
 import { clear, compactNumber, formatCost, h, icon } from './dom';
+import { inputHelp, SHORTCUTS } from './keys';
+import { mentionIcon, MentionList } from './mentionList';
 
-const MENTION_ICONS: Record<MentionItem['kind'], string> = { file: 'file', selection: 'selection', problems: 'warning' };
 const MAX_INPUT_HEIGHT = 240;
+const PLACEHOLDER = 'Ask a question (@ adds context)';
 
 export interface ComposerCallbacks {
   post(msg: WebviewMessage): void;
   onDraftChange(): void;
+  announce(text: string): void;
 }
 
 export class Composer {
   readonly el: HTMLElement;
   readonly input: HTMLTextAreaElement;
   private readonly chipsEl: HTMLElement;
-  private readonly popup: HTMLElement;
+  private readonly popup: MentionList;
+  private readonly helpEl: HTMLElement;
   private readonly sendButton: HTMLButtonElement;
   private readonly stopButton: HTMLButtonElement;
   private readonly fillBar: HTMLElement;
@@ -26,8 +31,6 @@ export class Composer {
   private readonly fillLabel: HTMLElement;
   private readonly totalsEl: HTMLElement;
   private mentions: MentionItem[] = [];
-  private results: MentionItem[] = [];
-  private active = 0;
   private requestId = 0;
   private query?: { start: number; text: string };
   private busy = false;
@@ -36,29 +39,47 @@ export class Composer {
   constructor(private readonly cb: ComposerCallbacks) {
     this.input = h('textarea', {
       class: 'chat-input',
-      attrs: { rows: 1, placeholder: 'Ask a question (@ adds context)', 'aria-label': 'Message', 'aria-autocomplete': 'list', 'aria-expanded': 'false', spellcheck: 'true' },
+      attrs: { rows: 1, placeholder: PLACEHOLDER, 'aria-label': 'Message', spellcheck: 'true', 'aria-describedby': 'chat-input-help' },
     });
-    this.chipsEl = h('div', { class: 'mention-chips', attrs: { 'aria-label': 'Attached context' } });
-    this.popup = h('div', { class: 'mention-popup', attrs: { role: 'listbox', id: 'mention-popup', 'aria-label': 'Add context' } });
-    this.popup.hidden = true;
-    this.input.setAttribute('aria-controls', 'mention-popup');
-    this.sendButton = h('button', { class: 'send-button', title: 'Send (Enter)', attrs: { type: 'button', 'aria-label': 'Send' }, on: { click: () => this.send() } }, icon('send'));
-    this.stopButton = h('button', { class: 'stop-button', title: 'Stop (Escape)', attrs: { type: 'button', 'aria-label': 'Stop' }, on: { click: () => cb.post({ type: 'stop' }) } }, icon('debug-stop'));
+    this.helpEl = h('div', { class: 'sr-only', attrs: { id: 'chat-input-help' } });
+    this.setVerbose(true);
+    this.chipsEl = h('div', { class: 'mention-chips', attrs: { role: 'list', 'aria-label': 'Attached context' } });
+    this.popup = new MentionList(this.input, (item) => this.pick(item), (text) => cb.announce(text));
+    this.sendButton = h('button', { class: 'send-button', title: 'Send (Enter)', attrs: { type: 'button', 'aria-label': 'Send', 'aria-keyshortcuts': 'Enter' }, on: { click: () => this.send(true) } }, icon('send'));
+    this.stopButton = h(
+      'button',
+      { class: 'stop-button', title: `Stop (${SHORTCUTS.stop.label}, or Escape in the input)`, attrs: { type: 'button', 'aria-label': 'Stop', 'aria-keyshortcuts': SHORTCUTS.stop.aria }, on: { click: () => this.stop() } },
+      icon('debug-stop'),
+    );
     const atButton = h('button', { class: 'icon-button at-button', title: 'Add context (@)', attrs: { type: 'button', 'aria-label': 'Add context' }, on: { click: () => this.startMention() } }, icon('mention'));
     this.fillEl = h('div', { class: 'context-fill-value' });
     this.fillBar = h('div', { class: 'context-fill', attrs: { role: 'progressbar', 'aria-label': 'Context window used', 'aria-valuemin': 0, 'aria-valuemax': 100, 'aria-valuenow': 0 } }, this.fillEl);
     this.fillLabel = h('span', { class: 'context-label' });
     this.totalsEl = h('span', { class: 'totals' });
     this.el = h(
-      'footer',
-      { class: 'composer' },
-      this.popup,
+      'section',
+      { class: 'composer', attrs: { 'aria-label': 'Message input' } },
+      this.popup.el,
       h('div', { class: 'input-box' }, this.chipsEl, this.input, h('div', { class: 'input-toolbar' }, atButton, h('span', { class: 'usage-strip' }, this.fillBar, this.fillLabel, this.totalsEl), h('span', { class: 'spacer' }), this.stopButton, this.sendButton)),
+      this.helpEl,
     );
     this.input.addEventListener('input', () => this.onInput());
     this.input.addEventListener('keydown', (ev) => this.onKeyDown(ev));
     this.input.addEventListener('blur', () => setTimeout(() => !this.popup.contains(document.activeElement) && this.closePopup(), 150));
+    // The placeholder may wrap in a narrow view: the input grows to show it (re-measured when the width changes).
+    let width = 0;
+    new ResizeObserver((entries) => {
+      const w = entries[0]?.contentRect.width ?? 0;
+      if (Math.abs(w - width) < 1) return;
+      width = w;
+      requestAnimationFrame(() => this.autosize());
+    }).observe(this.input);
     this.setBusy(false);
+  }
+
+  /** With VS Code's chat verbosity on, the input's description tells its keys. */
+  setVerbose(verbose: boolean): void {
+    this.helpEl.textContent = verbose ? inputHelp() : '';
   }
 
   get draft(): string {
@@ -98,7 +119,7 @@ export class Composer {
   setEnabled(enabled: boolean, why?: string): void {
     this.enabled = enabled;
     this.input.disabled = !enabled;
-    this.input.placeholder = enabled ? 'Ask a question (@ adds context)' : (why ?? 'Chat is unavailable');
+    this.input.placeholder = enabled ? PLACEHOLDER : (why ?? 'Chat is unavailable');
     this.updateButtons();
   }
 
@@ -122,9 +143,7 @@ export class Composer {
 
   showMentionResults(requestId: number, items: MentionItem[]): void {
     if (requestId !== this.requestId || !this.query) return;
-    this.results = items.slice(0, 50);
-    this.active = 0;
-    this.renderPopup();
+    this.popup.show(items.slice(0, 50), this.query.text);
   }
 
   private updateButtons(): void {
@@ -134,8 +153,15 @@ export class Composer {
     this.sendButton.disabled = !hasContent || !this.enabled;
   }
 
-  private send(): void {
+  private stop(): void {
+    this.cb.post({ type: 'stop' });
+    this.focus();
+  }
+
+  /** Sends the draft; from the button, the focus goes back to the input. */
+  private send(fromButton = false): void {
     const text = this.input.value;
+    if (fromButton) this.focus();
     if (!this.enabled || (text.trim() === '' && this.mentions.length === 0)) return;
     this.cb.post({ type: 'send', text, mentions: this.attached });
     this.input.value = '';
@@ -148,9 +174,15 @@ export class Composer {
   }
 
   private autosize(): void {
-    this.input.style.height = 'auto';
-    this.input.style.height = `${Math.min(MAX_INPUT_HEIGHT, this.input.scrollHeight)}px`;
-    this.input.style.overflowY = this.input.scrollHeight > MAX_INPUT_HEIGHT ? 'auto' : 'hidden';
+    const input = this.input;
+    input.style.height = 'auto';
+    // An empty input is as tall as its placeholder (measured as if it were the text).
+    const showsPlaceholder = input.value === '' && input.placeholder !== '';
+    if (showsPlaceholder) input.value = input.placeholder;
+    const height = input.scrollHeight;
+    if (showsPlaceholder) input.value = '';
+    input.style.height = `${Math.min(MAX_INPUT_HEIGHT, height)}px`;
+    input.style.overflowY = height > MAX_INPUT_HEIGHT ? 'auto' : 'hidden';
   }
 
   private onInput(): void {
@@ -161,22 +193,20 @@ export class Composer {
   }
 
   private onKeyDown(ev: KeyboardEvent): void {
-    if (!this.popup.hidden && this.results.length > 0) {
+    if (this.popup.choosing) {
       if (ev.key === 'ArrowDown' || ev.key === 'ArrowUp') {
         ev.preventDefault();
-        const n = this.results.length;
-        this.active = ev.key === 'ArrowDown' ? (this.active + 1) % n : (this.active - 1 + n) % n;
-        this.renderPopup();
+        this.popup.move(ev.key === 'ArrowDown' ? 1 : -1);
         return;
       }
-      if (ev.key === 'Enter' || ev.key === 'Tab') {
+      if ((ev.key === 'Enter' && !ev.ctrlKey && !ev.metaKey && !ev.altKey) || ev.key === 'Tab') {
         ev.preventDefault();
-        this.pick(this.results[this.active]);
+        this.popup.pickActive();
         return;
       }
     }
     if (ev.key === 'Escape') {
-      if (!this.popup.hidden) {
+      if (this.popup.isOpen) {
         ev.preventDefault();
         this.closePopup();
       } else if (this.busy) {
@@ -185,7 +215,8 @@ export class Composer {
       }
       return;
     }
-    if (ev.key === 'Enter' && !ev.shiftKey && !ev.isComposing && ev.keyCode !== 229) {
+    // Ctrl/Cmd(+Alt)+Enter belong to VS Code's keybindings (allow or deny a pending tool call).
+    if (ev.key === 'Enter' && !ev.shiftKey && !ev.ctrlKey && !ev.metaKey && !ev.altKey && !ev.isComposing && ev.keyCode !== 229) {
       ev.preventDefault();
       this.send();
       return;
@@ -238,38 +269,7 @@ export class Composer {
 
   private closePopup(): void {
     this.query = undefined;
-    this.results = [];
-    this.popup.hidden = true;
-    this.input.setAttribute('aria-expanded', 'false');
-    this.input.removeAttribute('aria-activedescendant');
-  }
-
-  private renderPopup(): void {
-    clear(this.popup);
-    if (this.results.length === 0) {
-      this.popup.append(h('div', { class: 'mention-empty', text: this.query?.text ? `No files match “${this.query.text}”` : 'Type to search files' }));
-    }
-    this.results.forEach((item, i) => {
-      const option = h(
-        'div',
-        {
-          class: `mention-option${i === this.active ? ' active' : ''}`,
-          attrs: { role: 'option', id: `mention-opt-${i}`, 'aria-selected': String(i === this.active) },
-          on: {
-            mousedown: (ev) => ev.preventDefault(),
-            click: () => this.pick(item),
-          },
-        },
-        icon(MENTION_ICONS[item.kind] ?? 'file'),
-        h('span', { class: 'mention-label', text: item.label }),
-        item.detail ? h('span', { class: 'mention-detail', text: item.detail }) : null,
-      );
-      this.popup.append(option);
-    });
-    this.popup.hidden = false;
-    this.input.setAttribute('aria-expanded', 'true');
-    if (this.results.length) this.input.setAttribute('aria-activedescendant', `mention-opt-${this.active}`);
-    this.popup.querySelector('.active')?.scrollIntoView({ block: 'nearest' });
+    this.popup.hide();
   }
 
   private renderChips(): void {
@@ -294,7 +294,7 @@ export class Composer {
         },
         icon('close'),
       );
-      this.chipsEl.append(h('span', { class: `mention-chip kind-${m.kind}`, title: m.detail ?? m.value }, icon(MENTION_ICONS[m.kind] ?? 'file'), h('span', { class: 'chip-label', text: m.label }), remove));
+      this.chipsEl.append(h('span', { class: `mention-chip kind-${m.kind}`, title: m.detail ?? m.value, attrs: { role: 'listitem' } }, mentionIcon(m.kind), h('span', { class: 'chip-label', text: m.label }), remove));
     });
   }
 }

@@ -29,7 +29,7 @@ export class Banners {
   readonly el: HTMLElement;
 
   constructor(private readonly cb: BannerCallbacks) {
-    this.el = h('div', { class: 'banners' });
+    this.el = h('div', { class: 'banners', attrs: { role: 'region', 'aria-label': 'Notices' } });
   }
 
   update(state: Pick<ChatStateView, 'env' | 'persona' | 'personas'>): void {
@@ -101,9 +101,9 @@ export class Welcome {
   update(state: Pick<ChatStateView, 'persona' | 'env'>): void {
     clear(this.el);
     const persona = state.persona;
-    const examples = h('div', { class: 'examples', attrs: { role: 'list', 'aria-label': 'Example prompts' } });
+    const examples = h('ul', { class: 'examples', attrs: { 'aria-label': 'Example prompts' } });
     for (const ex of EXAMPLE_PROMPTS) {
-      examples.append(h('button', { class: 'example', attrs: { type: 'button', role: 'listitem' }, on: { click: () => this.onExample(ex.text) } }, icon(ex.icon), h('span', { text: ex.text })));
+      examples.append(h('li', {}, h('button', { class: 'example', attrs: { type: 'button' }, on: { click: () => this.onExample(ex.text) } }, icon(ex.icon), h('span', { text: ex.text }))));
     }
     const project = state.env.projectSummary ? h('p', { class: 'welcome-project' }, icon('package'), h('span', { text: state.env.projectSummary })) : '';
     this.el.append(

@@ -74,7 +74,9 @@ export class Header {
     this.el = h(
       'header',
       { class: 'chat-header' },
-      h('div', { class: 'header-row' }, this.personaButton, this.modelEl, h('span', { class: 'spacer' }), this.historyButton, newButton),
+      h('h1', { class: 'sr-only', text: 'Elixir Agent chat' }),
+      // Persona and model wrap onto two lines in a narrow view rather than being cut.
+      h('div', { class: 'header-row' }, h('div', { class: 'persona-line' }, this.personaButton, this.modelEl), this.historyButton, newButton),
       this.descEl,
       this.problemsEl,
       this.metaEl,
@@ -117,11 +119,13 @@ export class Header {
       const unknown = p.tools.filter((t) => t.status === 'unknown').length;
       const open = this.cb.isToolsOpen();
       const label = `${available} tool${available === 1 ? '' : 's'}`;
+      // Named by its visible text (the spaces keep the counts apart for a screen reader); aria-expanded tells the rest.
       const toggle = h(
         'button',
         {
           class: 'meta-chip tools-toggle',
-          attrs: { type: 'button', 'aria-expanded': String(open), 'aria-label': `${label}, ${unavailable} unavailable, ${unknown} unknown: show tools` },
+          title: open ? 'Hide the tools' : 'Show the tools and their availability',
+          attrs: { type: 'button', 'aria-expanded': String(open) },
           on: {
             click: () => {
               this.cb.onToolsToggle(!this.cb.isToolsOpen());
@@ -131,7 +135,9 @@ export class Header {
         },
         icon('tools'),
         h('span', { text: label }),
+        unavailable ? ' ' : null,
         unavailable ? h('span', { class: 'warn-count', text: `${unavailable} unavailable` }) : null,
+        unknown ? ' ' : null,
         unknown ? h('span', { class: 'unknown-count', text: `${unknown} unknown` }) : null,
         icon(open ? 'chevron-up' : 'chevron-down'),
       );
@@ -141,7 +147,13 @@ export class Header {
     for (const server of env.mcpServers) {
       const title = `MCP server ${server.name}: ${server.state}${server.detail ? ` — ${server.detail}` : ''}`;
       this.metaEl.append(
-        h('span', { class: `meta-chip mcp state-${server.state}`, title, attrs: { 'aria-label': title } }, h('span', { class: 'state-dot', attrs: { 'aria-hidden': 'true' } }), h('span', { text: server.name })),
+        h(
+          'span',
+          { class: `meta-chip mcp state-${server.state}`, title },
+          h('span', { class: 'state-dot', attrs: { 'aria-hidden': 'true' } }),
+          h('span', { text: server.name }),
+          h('span', { class: 'sr-only', text: `: MCP server ${server.state}${server.detail ? `, ${server.detail}` : ''}` }),
+        ),
       );
     }
     this.metaEl.hidden = this.metaEl.childElementCount === 0;

@@ -115,7 +115,9 @@ export class HistoryPanel {
       'button',
       {
         class: 'history-open',
-        attrs: { type: 'button', 'aria-current': current ? 'true' : undefined, 'aria-label': `Open ${c.title}` },
+        // Named by what it shows (title, age, size); the list says what a click does.
+        title: current ? 'The open conversation' : `Open “${c.title}”`,
+        attrs: { type: 'button', 'aria-current': current ? 'true' : undefined },
         on: {
           click: () => {
             if (!current) this.post({ type: 'openConversation', id: c.id });

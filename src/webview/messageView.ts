@@ -37,13 +37,19 @@ export class MessageRenderer {
   ) {
     this.blocksEl = h('div', { class: 'msg-blocks' });
     this.footerEl = h('div', { class: 'msg-footer' });
-    this.el = h('div', { class: `msg msg-${role}`, attrs: { role: 'article', 'aria-label': role === 'user' ? 'You' : 'Agent', 'data-message-id': id } }, this.blocksEl, this.footerEl);
+    this.el = h('div', { class: `msg msg-${role}`, attrs: { role: 'article', 'data-message-id': id } }, this.blocksEl, this.footerEl);
   }
 
   sync(msg: MessageView, version: number): void {
     if (version === this.version) return;
     this.version = version;
-    this.el.classList.toggle('streaming', msg.status === 'streaming');
+    const streaming = msg.status === 'streaming';
+    this.el.classList.toggle('streaming', streaming);
+    // A screen reader reads an answer once it is complete (aria-busy while it streams).
+    if (streaming) this.el.setAttribute('aria-busy', 'true');
+    else this.el.removeAttribute('aria-busy');
+    const status = streaming ? ', in progress' : msg.status === 'stopped' ? ', stopped' : msg.status === 'error' ? ', failed' : '';
+    this.el.setAttribute('aria-label', msg.role === 'user' ? 'Your message' : `Answer from ${this.ctx.personaName()}${status}`);
     if (msg.role === 'user') this.syncUser(msg);
     else this.syncBlocks(msg);
     this.syncFooter(msg);

@@ -7,6 +7,7 @@
 import type { ApprovalDecision, ToolCallStatus, ToolCallView } from '../shared/protocol';
 import { clear, h, icon, textButton } from './dom';
 import { diffStats, renderDiff } from './diffView';
+import { SHORTCUTS } from './keys';
 import type { FileTarget } from './links';
 
 export interface ToolCardContext {
@@ -14,7 +15,11 @@ export interface ToolCardContext {
   openFile(target: FileTarget): void;
   isExpanded(callId: string): boolean;
   setExpanded(callId: string, expanded: boolean): void;
+  /** After an approval the focus goes back to the message input. */
+  focusInput(): void;
 }
+
+let cards = 0;
 
 const STATUS: Record<ToolCallStatus, { label: string; icon: string }> = {
   pending: { label: 'Queued', icon: 'circle-large-outline' },
@@ -36,6 +41,8 @@ const TOOL_ICONS: Record<string, string> = {
   Grep: 'search',
   LS: 'list-tree',
   Bash: 'terminal',
+  TaskOutput: 'output',
+  TaskStop: 'debug-stop',
   getDiagnostics: 'warning',
   executeCode: 'play',
   project_eval: 'play',
@@ -66,9 +73,10 @@ export class ToolCard {
   private decided = false;
 
   constructor(private readonly ctx: ToolCardContext) {
-    this.head = h('button', { class: 'tool-head', attrs: { type: 'button', 'aria-expanded': 'false' }, on: { click: () => this.toggle() } });
+    const bodyId = `tool-body-${++cards}`;
+    this.head = h('button', { class: 'tool-head', attrs: { type: 'button', 'aria-expanded': 'false', 'aria-controls': bodyId }, on: { click: () => this.toggle() } });
     this.approvalEl = h('div', { class: 'tool-approval' });
-    this.bodyEl = h('div', { class: 'tool-body' });
+    this.bodyEl = h('div', { class: 'tool-body', attrs: { id: bodyId } });
     this.approvalEl.hidden = true;
     this.bodyEl.hidden = true;
     this.el = h('div', { class: 'tool-card', attrs: { role: 'group' } }, this.head, this.approvalEl, this.bodyEl);
@@ -78,6 +86,8 @@ export class ToolCard {
     const prev = this.call;
     this.call = call;
     if (prev?.status !== call.status) this.decided = false;
+    // Answered elsewhere (a shortcut, the other chat view) while the focus was on this card: back to the input.
+    const answered = prev?.status === 'awaiting-approval' && call.status !== 'awaiting-approval' && this.el.contains(document.activeElement);
     this.el.className = `tool-card status-${call.status}${call.isError ? ' is-error' : ''}`;
     const display = toolDisplayName(call.name);
     const status = STATUS[call.status] ?? STATUS.pending;
@@ -100,6 +110,7 @@ export class ToolCard {
     );
     this.renderApproval(call);
     this.renderBody(call, expanded);
+    if (answered) this.ctx.focusInput();
   }
 
   private toggle(): void {
@@ -141,8 +152,7 @@ export class ToolCard {
         } else if (ev.key === 'Escape') {
           ev.preventDefault();
           ev.stopPropagation();
-          this.denying = false;
-          this.renderApproval(call);
+          this.cancelDeny(call);
         }
       });
       this.approvalEl.append(
@@ -151,10 +161,7 @@ export class ToolCard {
           { class: 'approval-actions' },
           input,
           textButton('Deny', deny, { class: 'danger', iconName: 'circle-slash' }),
-          textButton('Cancel', () => {
-            this.denying = false;
-            this.renderApproval(call);
-          }, { secondary: true }),
+          textButton('Cancel', () => this.cancelDeny(call), { secondary: true }),
         ),
       );
       queueMicrotask(() => input.focus());
@@ -164,14 +171,23 @@ export class ToolCard {
       h(
         'div',
         { class: 'approval-actions' },
-        textButton('Allow once', () => this.decide('allowOnce'), { iconName: 'check', class: 'approve-once' }),
+        withShortcut(textButton('Allow once', () => this.decide('allowOnce'), { iconName: 'check', class: 'approve-once', title: `Allow once (${SHORTCUTS.approve.label})` }), SHORTCUTS.approve.aria),
         textButton('Allow for this conversation', () => this.decide('allowConversation'), { secondary: true, iconName: 'check-all', class: 'approve-conversation' }),
-        textButton('Deny…', () => {
-          this.denying = true;
-          this.renderApproval(call);
-        }, { secondary: true, iconName: 'circle-slash', class: 'deny' }),
+        withShortcut(
+          textButton('Deny…', () => {
+            this.denying = true;
+            this.renderApproval(call);
+          }, { secondary: true, iconName: 'circle-slash', class: 'deny', title: `Deny, with a reason for the agent (${SHORTCUTS.deny.label} denies without one)` }),
+          SHORTCUTS.deny.aria,
+        ),
       ),
     );
+  }
+
+  private cancelDeny(call: ToolCallView): void {
+    this.denying = false;
+    this.renderApproval(call);
+    this.approvalEl.querySelector<HTMLElement>('.deny')?.focus();
   }
 
   private decide(decision: ApprovalDecision, reason?: string): void {
@@ -181,6 +197,7 @@ export class ToolCard {
     this.denying = false;
     this.ctx.approve(call.id, decision, reason);
     this.renderApproval(call);
+    this.ctx.focusInput();
   }
 
   private renderBody(call: ToolCallView, expanded: boolean): void {
@@ -233,4 +250,9 @@ function formatInput(call: ToolCallView): string {
   if (Object.keys(rest).length === 0) return '';
   const json = JSON.stringify(rest, null, 2);
   return json.length > 20_000 ? `${json.slice(0, 20_000)}\n…` : json;
+}
+
+function withShortcut(button: HTMLButtonElement, keys: string): HTMLButtonElement {
+  button.setAttribute('aria-keyshortcuts', keys);
+  return button;
 }

@@ -136,6 +136,20 @@ export class Transcript {
     this.touch(messageId);
   }
 
+  /** The text of a message's text blocks without the Markdown marks that read badly aloud (fences, #, **, `). */
+  plainText(messageId: string): string {
+    const msg = this.get(messageId);
+    if (!msg) return '';
+    return msg.blocks
+      .map((b) => (b.kind === 'text' ? b.text : ''))
+      .join('\n')
+      .replace(/```[\w+#.-]*\n?/g, '')
+      .replace(/^\s{0,3}(?:#{1,6}|>)\s+/gm, '')
+      .replace(/\*\*|`/g, '')
+      .replace(/\s+/g, ' ')
+      .trim();
+  }
+
   anchor(): Anchor | undefined {
     return this.list.stick ? undefined : this.list.anchor();
   }

@@ -9,7 +9,7 @@ import type { WebviewMessage } from '../../src/shared/protocol';
 import { ChatPage, launchBrowser, startServer } from './webview-harness/harness';
 import { assistantMessage, EDIT_DIFF, longConversation, state, toolCall, userMessage } from './webview-harness/fixtures';
 
-const userPosts = (chat: ChatPage): WebviewMessage[] => chat.messages.filter((m) => m.type !== 'ready' && m.type !== 'mentionQuery');
+const userPosts = (chat: ChatPage): WebviewMessage[] => chat.messages.filter((m) => m.type !== 'ready' && m.type !== 'mentionQuery' && m.type !== 'focus');
 
 describe('chat webview: interactions (harness)', function () {
   this.timeout(60_000);
@@ -195,7 +195,7 @@ describe('chat webview: interactions (harness)', function () {
     await panel.getByRole('button', { name: 'Export Fix the N+1 in Accounts.list_users to Markdown' }).click();
     await panel.getByRole('button', { name: 'Delete Fix the N+1 in Accounts.list_users' }).click();
     await panel.getByRole('button', { name: 'Delete', exact: true }).click();
-    await panel.getByRole('button', { name: 'Open Fix the N+1 in Accounts.list_users' }).click();
+    await panel.getByRole('button', { name: /^Fix the N\+1 in Accounts\.list_users/ }).click();
     await panel.waitFor({ state: 'hidden' });
     await chat.waitForPosted((m) => m.type === 'openConversation');
     assert.deepEqual(userPosts(chat), [

@@ -45,7 +45,7 @@ describe('chat webview: rendering (harness)', function () {
     }));
     assert.deepEqual(header, {
       model: 'claude-sonnet-5-5',
-      tools: '5 tools1 unavailable1 unknown',
+      tools: '5 tools 1 unavailable 1 unknown',
       project: 'Phoenix 1.7 · Ecto · LiveView',
       mcp: 'meta-chip mcp state-connected',
       examples: 5,
@@ -108,7 +108,7 @@ describe('chat webview: rendering (harness)', function () {
     await md.locator('.code-block button[aria-label="Insert code at cursor"]').click();
     const code = 'defmodule App.Accounts do\n  def list_users do\n    User |> preload(:organization) |> Repo.all()\n  end\nend';
     await chat.waitForPosted((m) => m.type === 'insertAtCursor');
-    assert.deepEqual(chat.messages.filter((m) => m.type !== 'ready'), [
+    assert.deepEqual(chat.messages.filter((m) => m.type !== 'ready' && m.type !== 'focus'), [
       { type: 'openFile', path: 'lib/app/accounts.ex', line: 12 },
       { type: 'openFile', path: 'test/app/accounts_test.exs', line: 5 },
       { type: 'copy', text: code },
@@ -182,7 +182,7 @@ describe('chat webview: rendering (harness)', function () {
     await err.getByRole('button', { name: 'Retry' }).click();
     await chat.page.locator(`[data-message-id="${cut.id}"]`).getByRole('button', { name: 'Continue' }).click();
     await chat.waitForPosted((m) => m.type === 'continue');
-    assert.deepEqual(chat.messages.filter((m) => m.type !== 'ready'), [{ type: 'command', command: 'setApiKey' }, { type: 'retry' }, { type: 'continue' }]);
+    assert.deepEqual(chat.messages.filter((m) => m.type !== 'ready' && m.type !== 'focus'), [{ type: 'command', command: 'setApiKey' }, { type: 'retry' }, { type: 'continue' }]);
     assert.equal(await chat.page.locator(`[data-message-id="${stopped.id}"] .msg-stopped`).textContent(), 'Stopped');
     await chat.screenshot('errors-dark');
   });

@@ -246,19 +246,78 @@ export class VsCodeUi {
    * itself is read at launch only: pass other settings to launch().)
    */
   async setTheme(kind: ThemeKind): Promise<void> {
+    // The picker can be slow to fill on a busy machine (it also asks the
+    // marketplace, offline here): a second try after closing it.
+    try {
+      await this.pickTheme(kind);
+    } catch (err) {
+      console.log(`    setTheme(${kind}) failed once, trying again: ${String(err).split('\n')[0]}`);
+      if (await this.page.locator('.quick-input-widget').isVisible()) await this.page.keyboard.press('Escape');
+      await this.pickTheme(kind, true);
+    }
+  }
+
+  private async pickTheme(kind: ThemeKind, retry = false): Promise<void> {
     const theme = THEMES[kind];
-    await this.runCommand('Preferences: Color Theme');
-    const input = this.page.locator('.quick-input-widget input.input');
-    await input.waitFor({ state: 'visible' });
-    await input.fill(theme.label);
-    const row = await this.pickRow(theme.label);
-    if (!row) throw new Error(`theme "${theme.label}" is not in the theme picker`);
-    await row.click();
-    await this.page.locator('.quick-input-widget').waitFor({ state: 'hidden' });
+    // On a retry the first pick may have landed late: then only the webview is left to check.
+    const landed = retry && (await this.page.evaluate((cls) => document.querySelector('.monaco-workbench')?.classList.contains(cls) ?? false, theme.workbenchClass));
+    if (!landed) await this.selectThemeInPicker(theme.label);
     await this.page.waitForFunction((cls) => document.querySelector('.monaco-workbench')?.classList.contains(cls) ?? false, theme.workbenchClass, { timeout: 30_000 });
     if (findWebviewFrame(this.page, EXTENSION_ID)) {
       await waitForWebviewContent(this.page, EXTENSION_ID, { predicate: (cls) => document.body?.classList.contains(cls as string) ?? false, arg: theme.webviewClass }, 30_000);
     }
+  }
+
+  private async selectThemeInPicker(label: string): Promise<void> {
+    await this.runCommand('Preferences: Color Theme');
+    const input = this.page.locator('.quick-input-widget input.input');
+    await input.waitFor({ state: 'visible' });
+    await input.fill(label);
+    const row = await this.pickRow(label);
+    if (!row) throw new Error(`theme "${label}" is not in the theme picker`);
+    await row.click();
+    await this.page.locator('.quick-input-widget').waitFor({ state: 'hidden' });
+  }
+
+  /**
+   * Drags the sash at the right edge of the primary side bar until the side
+   * bar is `width` CSS pixels wide (as a user resizes it), and waits for it.
+   */
+  async setSidebarWidth(width: number): Promise<void> {
+    const sidebar = this.page.locator('.part.sidebar');
+    for (let attempt = 1; ; attempt++) {
+      const box = await sidebar.boundingBox();
+      if (!box) throw new Error('the primary side bar is not shown');
+      if (Math.abs(box.width - width) <= 1) return;
+      const right = box.x + box.width;
+      const sash = await this.page.evaluate((edge) => {
+        for (const el of document.querySelectorAll('.monaco-sash.vertical')) {
+          const r = el.getBoundingClientRect();
+          if (r.width > 0 && r.height > 100 && Math.abs(r.left + r.width / 2 - edge) <= 4) return { x: r.left + r.width / 2, y: r.top + r.height / 2 };
+        }
+        return undefined;
+      }, right);
+      if (!sash) throw new Error(`no sash at the side bar's right edge (x=${right})`);
+      await this.page.mouse.move(sash.x, sash.y);
+      await this.page.mouse.down();
+      await this.page.mouse.move(sash.x + (width - box.width) / 2, sash.y, { steps: 2 });
+      await this.page.mouse.move(sash.x + (width - box.width), sash.y, { steps: 2 });
+      await this.page.mouse.up();
+      await this.page.mouse.move(0, 0);
+      const done = await this.page
+        .waitForFunction((w) => Math.abs((document.querySelector('.part.sidebar')?.getBoundingClientRect().width ?? 0) - w) <= 1, width, { timeout: 5_000 })
+        .then(() => true, () => false);
+      if (done) return;
+      if (attempt >= 3) throw new Error(`the side bar is ${(await sidebar.boundingBox())?.width} px wide, not ${width}`);
+    }
+  }
+
+  /** Saves a PNG of one part of the window (e.g. '.part.sidebar') to test-results/screenshots/<name>.png. */
+  async screenshotOf(selector: string, name: string): Promise<string> {
+    fs.mkdirSync(SCREENSHOT_DIR, { recursive: true });
+    const file = path.join(SCREENSHOT_DIR, `${name.replace(/[^\w.-]+/g, '-')}.png`);
+    await this.page.locator(selector).first().screenshot({ path: file });
+    return file;
   }
 
   async close(): Promise<void> {

@@ -87,6 +87,7 @@ export class ChatController implements ChatBackend, vscode.Disposable {
       env: this.env(),
       totals: record.totals ?? ZERO_USAGE,
       contextFill: this.session.fill,
+      backgroundTasks: this.session.backgroundViews(),
     };
   }
 
@@ -137,6 +138,9 @@ export class ChatController implements ChatBackend, vscode.Disposable {
       case 'exportConversation':
         await this.exportConversation(msg.id);
         return;
+      case 'stopBackgroundTask':
+        await this.session.background.stop(msg.id, 'by the user');
+        return;
       case 'mentionQuery':
         this.emit({ type: 'mentionResults', requestId: msg.requestId, items: await mentionSuggestions(msg.query) });
         return;
@@ -180,8 +184,7 @@ export class ChatController implements ChatBackend, vscode.Disposable {
   }
 
   async newConversation(): Promise<void> {
-    await this.session.stop();
-    await this.session.flush();
+    await this.closeSession();
     this.session = this.newSession();
     await this.store.setActive(undefined);
     this.emitState();
@@ -195,8 +198,7 @@ export class ChatController implements ChatBackend, vscode.Disposable {
       await this.refreshHistory();
       return;
     }
-    await this.session.stop();
-    await this.session.flush();
+    await this.closeSession();
     this.session = this.newSession(record);
     await this.store.setActive(id);
     this.emitState();
@@ -204,8 +206,7 @@ export class ChatController implements ChatBackend, vscode.Disposable {
 
   async deleteConversation(id: string): Promise<void> {
     if (id === this.session.id) {
-      await this.session.stop();
-      await this.session.flush();
+      await this.closeSession();
       this.session = this.newSession();
       this.emitState();
     }
@@ -288,9 +289,15 @@ export class ChatController implements ChatBackend, vscode.Disposable {
 
   async dispose(): Promise<void> {
     for (const d of this.disposables.splice(0)) d.dispose();
-    await this.session?.stop();
-    await this.session?.flush();
+    if (this.session) await this.closeSession();
     await this.store.flush();
+  }
+
+  /** The open conversation ends: its answer and its background shells are stopped, its last save completes. */
+  private async closeSession(): Promise<void> {
+    const stopped = await this.session.dispose();
+    if (stopped.length) this.rt.log.info(`chat: stopped ${stopped.length} background task(s) as the conversation closed: ${stopped.map((t) => t.id).join(', ')}`);
+    await this.session.flush();
   }
 
   // --- composing the loop ---

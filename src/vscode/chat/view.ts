@@ -14,6 +14,7 @@ import type { ChatStateView, HostMessage, WebviewMessage } from '../../shared/pr
 import { validateWebviewMessage } from '../../shared/validate';
 import { CHAT_CONTAINER_ID, CHAT_VIEW_ID, COMMANDS, EXTENSION_ID } from '../ids';
 import type { Runtime } from '../runtime';
+import { accessibilitySettings, ACCESSIBILITY_SETTINGS, ChatContextKeys } from './accessibility';
 import type { ChatBackend } from './backend';
 
 export const CHAT_PANEL_TYPE = 'elixirAgent.chatPanel';
@@ -79,6 +80,7 @@ export class ChatViews implements vscode.Disposable {
   /** A prefill sent while no webview was ready (the view is still opening): delivered after the next state. */
   private pendingPrefill?: HostMessage;
   private readonly disposables: vscode.Disposable[] = [];
+  private readonly contextKeys = new ChatContextKeys();
 
   constructor(
     private readonly rt: Runtime,
@@ -88,6 +90,11 @@ export class ChatViews implements vscode.Disposable {
     this.disposables.push(
       vscode.window.onDidChangeActiveTextEditor((e) => {
         if (e) this.lastEditor = e;
+      }),
+      vscode.workspace.onDidChangeConfiguration((e) => {
+        if (!ACCESSIBILITY_SETTINGS.some((key) => e.affectsConfiguration(key))) return;
+        const settings = accessibilitySettings();
+        for (const s of this.sessions) if (s.ready) void s.webview.postMessage({ type: 'accessibility', settings } satisfies HostMessage);
       }),
     );
   }
@@ -118,7 +125,10 @@ export class ChatViews implements vscode.Disposable {
     const subs = [
       view.onDidChangeVisibility(() => {
         // A hidden view's page is torn down; it says `ready` again when shown.
-        if (!view.visible) session.ready = false;
+        if (!view.visible) {
+          session.ready = false;
+          this.contextKeys.setFocused(session, false);
+        }
       }),
       view.onDidDispose(() => {
         this.detach(session);
@@ -151,7 +161,10 @@ export class ChatViews implements vscode.Disposable {
     const session = this.attach(panel.webview, 'panel');
     const subs = [
       panel.onDidChangeViewState(() => {
-        if (!panel.visible) session.ready = false;
+        if (!panel.visible) {
+          session.ready = false;
+          this.contextKeys.setFocused(session, false);
+        }
       }),
       panel.onDidDispose(() => {
         if (this.panel === panel) this.panel = undefined;
@@ -181,6 +194,7 @@ export class ChatViews implements vscode.Disposable {
   private detach(session: Session): void {
     session.listener?.dispose();
     this.sessions.delete(session);
+    this.contextKeys.setFocused(session, false);
     if (this.sessions.size === 0) {
       this.subscription?.disposable.dispose();
       this.subscription = undefined;
@@ -230,6 +244,7 @@ export class ChatViews implements vscode.Disposable {
 
   private updateBadge(): void {
     const n = this.awaitingApproval.size;
+    this.contextKeys.setAwaitingApproval(n);
     for (const s of this.sessions) {
       if (s.view) s.view.badge = n ? { value: n, tooltip: n === 1 ? 'A tool call needs your approval' : `${n} tool calls need your approval` } : undefined;
     }
@@ -267,6 +282,9 @@ export class ChatViews implements vscode.Disposable {
       case 'command':
         await this.runCommand(msg.command);
         return;
+      case 'focus':
+        this.contextKeys.setFocused(session, msg.focused);
+        return;
       default: {
         const backend = this.ensureSubscription();
         if (!backend) {
@@ -290,9 +308,21 @@ export class ChatViews implements vscode.Disposable {
     if (!delivered) {
       session.ready = false;
       this.pendingPrefill = prefill;
-    } else if (prefill) {
-      await session.webview.postMessage(prefill);
+      return;
     }
+    await session.webview.postMessage({ type: 'accessibility', settings: accessibilitySettings() } satisfies HostMessage);
+    if (prefill) await session.webview.postMessage(prefill);
+  }
+
+  /** Answers the oldest tool call that waits for approval (the chat's keyboard shortcuts). */
+  async decidePending(decision: 'allowOnce' | 'deny'): Promise<void> {
+    const callId = this.awaitingApproval.values().next().value;
+    const backend = callId === undefined ? undefined : this.ensureSubscription();
+    if (callId === undefined || !backend) {
+      void vscode.window.showInformationMessage('Elixir Agent: no tool call is waiting for approval.');
+      return;
+    }
+    await backend.handle({ type: 'approve', callId, decision });
   }
 
   /** What the panel shows when the conversation engine failed to start. */
@@ -421,6 +451,8 @@ export function registerChatView(rt: Runtime, backendProvider: BackendProvider):
     }),
   );
   rt.registerCommand(COMMANDS.openChatInEditor, () => views.openPanel());
+  rt.registerCommand(COMMANDS.approveTool, () => views.decidePending('allowOnce'));
+  rt.registerCommand(COMMANDS.denyTool, () => views.decidePending('deny'));
   rt.registerCommand(COMMANDS.openChat, async () => {
     await vscode.commands.executeCommand(`workbench.view.extension.${CHAT_CONTAINER_ID}`);
     await vscode.commands.executeCommand(`${CHAT_VIEW_ID}.focus`);

@@ -31,6 +31,7 @@ describe('validateWebviewMessage', () => {
       { type: 'copy', text: 'mix test' },
       { type: 'mentionQuery', requestId: 3, query: 'acc' },
       { type: 'command', command: 'setApiKey' },
+      { type: 'focus', focused: true, extra: 'dropped' },
     ];
     assert.deepEqual(inputs.map(ok), [
       { type: 'ready' },
@@ -55,6 +56,7 @@ describe('validateWebviewMessage', () => {
       { type: 'copy', text: 'mix test' },
       { type: 'mentionQuery', requestId: 3, query: 'acc' },
       { type: 'command', command: 'setApiKey' },
+      { type: 'focus', focused: true },
     ]);
   });
 
@@ -89,6 +91,8 @@ describe('validateWebviewMessage', () => {
       [{ type: 'mentionQuery', requestId: -1, query: '' }, /between 0 and/],
       [{ type: 'command', command: 'workbench.action.terminal.new' }, /command must be one of/],
       [{ type: 'pickPersona', name: '' }, /must not be empty/],
+      [{ type: 'focus', focused: 'yes' }, /focused must be a boolean/],
+      [{ type: 'focus' }, /focused must be a boolean/],
     ];
     assert.deepEqual(
       bad.map(([raw, re]) => {
