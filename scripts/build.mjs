@@ -34,17 +34,33 @@ const node = {
     runtime: 'src/vscode/runtime.ts',
     // Grep's regex worker (no ripgrep): runtime.js and cli.js load it from next to themselves.
     grepWorker: 'src/core/tools/grepWorker.ts',
+    // The watchdog that stops the agent's processes when the host dies (src/core/process/contain.ts).
+    reaper: 'src/core/process/reaper.ts',
   },
   outdir: 'dist',
   metafile: true,
 };
 
 /** The command-line tool (`elixir-agent agents check | run | diagnostics`):
- *  the same core, no `vscode`. */
+ *  the same core, no `vscode`. `cli.js` only dispatches; each command's code
+ *  is loaded on use from `cli-commands.js` (agents, run) or
+ *  `cli-diagnostics.js`, so no command pays for parsing the others. */
+const CLI_PARTS = { './commands.js': './cli-commands.js', './diagnostics.js': './cli-diagnostics.js' };
+const cliParts = {
+  name: 'cli-parts',
+  setup(build) {
+    build.onResolve({ filter: /^\.\/(commands|diagnostics)\.js$/ }, (args) =>
+      args.importer.endsWith(join('src', 'cli', 'main.ts')) ? { path: CLI_PARTS[args.path], external: true } : undefined,
+    );
+  },
+};
 const cli = {
   ...node,
   external: [],
-  entryPoints: { cli: 'src/cli/main.ts' },
+  entryPoints: { cli: 'src/cli/main.ts', 'cli-commands': 'src/cli/commands.ts', 'cli-diagnostics': 'src/cli/diagnostics.ts' },
+  plugins: [cliParts],
+  // import() of the parts becomes require(): Node's ESM loader would scan each part for its exports first.
+  supported: { 'dynamic-import': false },
   banner: { js: '#!/usr/bin/env node' },
 };
 

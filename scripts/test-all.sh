@@ -72,11 +72,12 @@ vsix_contents() {
   local files
   files="$(unzip -Z1 "$vsix")" || return 1
   echo "$files"
-  local allowed='^(\[Content_Types\]\.xml|extension\.vsixmanifest|extension/package\.json|extension/(readme|changelog)\.md|extension/LICENSE(\.txt)?|extension/dist/(extension|runtime|cli|webview|grepWorker)\.js|extension/dist/(webview|codicon)\.css|extension/dist/codicon\.ttf|extension/media/[^ ]+\.(svg|png|md|css))$'
+  local allowed='^(\[Content_Types\]\.xml|extension\.vsixmanifest|extension/package\.json|extension/(readme|changelog)\.md|extension/LICENSE(\.txt)?|extension/dist/(extension|runtime|cli|cli-commands|cli-diagnostics|webview|grepWorker|reaper)\.js|extension/dist/(webview|codicon)\.css|extension/dist/codicon\.ttf|extension/media/[^ ]+\.(svg|png|md|css))$'
   local unexpected
   unexpected="$(grep -Ev "$allowed" <<<"$files" || true)"
   local missing=()
-  for required in extension/package.json extension/dist/extension.js extension/dist/runtime.js extension/dist/webview.js; do
+  # cli.js (package.json's bin) loads its commands from cli-commands.js and cli-diagnostics.js.
+  for required in extension/package.json extension/dist/extension.js extension/dist/runtime.js extension/dist/webview.js extension/dist/cli.js extension/dist/cli-commands.js extension/dist/cli-diagnostics.js; do
     grep -qx "$required" <<<"$files" || missing+=("$required")
   done
   if [ -n "$unexpected" ] || [ ${#missing[@]} -gt 0 ]; then

@@ -326,14 +326,21 @@ export async function openWorkbench(url, opts = {}) {
     args: BROWSER_ARGS,
     headless: !(opts.headed ?? process.env.ELIXIR_AGENT_HOST_HEADED === '1'),
   });
-  const context = await browser.newContext({ viewport: opts.viewport ?? { width: 1400, height: 900 } });
-  const page = await context.newPage();
-  await page.exposeFunction('codeAutomationLog', (type, args) => opts.onLog?.(String(type), Array.isArray(args) ? args : [args]));
-  await page.exposeFunction('codeAutomationExit', (code) => opts.onExit?.(Number(code)));
-  if (process.env.ELIXIR_AGENT_HOST_VERBOSE === '1') {
-    page.on('console', (m) => process.stdout.write(`[page ${m.type()}] ${m.text()}\n`));
-    page.on('pageerror', (e) => process.stdout.write(`[page error] ${e.message}\n`));
+  try {
+    const context = await browser.newContext({ viewport: opts.viewport ?? { width: 1400, height: 900 } });
+    const page = await context.newPage();
+    await page.exposeFunction('codeAutomationLog', (type, args) => opts.onLog?.(String(type), Array.isArray(args) ? args : [args]));
+    await page.exposeFunction('codeAutomationExit', (code) => opts.onExit?.(Number(code)));
+    if (process.env.ELIXIR_AGENT_HOST_VERBOSE === '1') {
+      page.on('console', (m) => process.stdout.write(`[page ${m.type()}] ${m.text()}\n`));
+      page.on('pageerror', (e) => process.stdout.write(`[page error] ${e.message}\n`));
+    }
+    // A busy machine (several test hosts on two cores) can take a while to serve the workbench.
+    await page.goto(url, { timeout: 120_000 });
+    return { browser, context, page };
+  } catch (err) {
+    // The caller never gets the browser: close it here, or the test process never exits.
+    await browser.close().catch(() => undefined);
+    throw err;
   }
-  await page.goto(url);
-  return { browser, context, page };
 }
