@@ -29,6 +29,8 @@ export interface Nfa {
   /** CLS: inclusive [lo, hi] pairs; neg: the complement (never '/'). */
   readonly ranges: Array<number[] | null>;
   readonly neg: boolean[];
+  /** Case-insensitive: a class holds a character when it holds the character or its other case. */
+  readonly nocase: boolean;
 }
 
 /** Sets of NFA states larger than this are not cached as DFA states; the path is then matched state by state. */
@@ -61,6 +63,11 @@ function ensureScratch(states: number): void {
   scratch.bufB = new Int32Array(n);
 }
 
+function inRanges(r: number[], c: number): boolean {
+  for (let k = 0; k < r.length; k += 2) if (c >= r[k] && c <= r[k + 1]) return true;
+  return false;
+}
+
 function newGen(): number {
   if (scratch.gen > 0x3fffffff) {
     scratch.mark.fill(0);
@@ -83,6 +90,7 @@ export class NfaMatcher {
   private readonly out2: number[];
   private readonly ranges: Array<number[] | null>;
   private readonly neg: boolean[];
+  private readonly nocase: boolean;
   private sets: number[][] = [];
   private accepting: boolean[] = [];
   private trans = new Int16Array(0);
@@ -95,7 +103,7 @@ export class NfaMatcher {
     private readonly start: number,
     readonly source: string,
   ) {
-    ({ kind: this.kind, c1: this.c1, c2: this.c2, out: this.out, out2: this.out2, ranges: this.ranges, neg: this.neg } = nfa);
+    ({ kind: this.kind, c1: this.c1, c2: this.c2, out: this.out, out2: this.out2, ranges: this.ranges, neg: this.neg, nocase: this.nocase } = nfa);
   }
 
   /** Add `s` and what it reaches by epsilon moves to `into[len..]` (once per generation); returns the new length. */
@@ -127,8 +135,13 @@ export class NfaMatcher {
         return true;
       case CLS: {
         const r = this.ranges[t]!;
-        let inside = false;
-        for (let k = 0; k < r.length && !inside; k += 2) inside = c >= r[k] && c <= r[k + 1];
+        let inside = inRanges(r, c);
+        if (!inside && this.nocase) {
+          // As a RegExp with the i flag: [*-[] holds 'a' because it holds 'A'.
+          const ch = String.fromCharCode(c);
+          const [lower, upper] = [ch.toLowerCase(), ch.toUpperCase()];
+          inside = (lower.length === 1 && inRanges(r, lower.charCodeAt(0))) || (upper.length === 1 && inRanges(r, upper.charCodeAt(0)));
+        }
         return this.neg[t] ? !inside && c !== SLASH : inside;
       }
       default:

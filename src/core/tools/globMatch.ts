@@ -57,7 +57,7 @@ class Builder implements Nfa {
   /** CLS: inclusive [lo, hi] pairs; neg: the complement (never '/'). */
   readonly ranges: Array<number[] | null> = [];
   readonly neg: boolean[] = [];
-  constructor(private readonly nocase: boolean) {}
+  constructor(readonly nocase: boolean) {}
 
   add(kind: number, out = -1, out2 = -1): number {
     this.kind.push(kind);
@@ -119,17 +119,11 @@ class Builder implements Nfa {
   }
 }
 
-function classFrag(b: Builder, body: string, negate: boolean, nocase: boolean): Frag {
+function classFrag(b: Builder, body: string, negate: boolean): Frag {
   const ranges: number[] = [];
   const push = (lo: string, hi: string) => {
     if (lo > hi) throw new ToolError(`Invalid glob: the range ${lo}-${hi} in a [...] class is out of order.`);
     ranges.push(lo.charCodeAt(0), hi.charCodeAt(0));
-    if (nocase) {
-      for (const f of [(x: string) => x.toLowerCase(), (x: string) => x.toUpperCase()]) {
-        const [l, h] = [f(lo), f(hi)];
-        if (l.length === 1 && h.length === 1 && l <= h) ranges.push(l.charCodeAt(0), h.charCodeAt(0));
-      }
-    }
   };
   for (let k = 0; k < body.length; k++) {
     if (k + 2 < body.length && body[k + 1] === '-') {
@@ -192,7 +186,7 @@ export function compileGlob(glob: string, options: { nocase?: boolean } = {}): G
       let body = glob.slice(i + 1, j);
       const negate = body.startsWith('!') || body.startsWith('^');
       if (negate) body = body.slice(1);
-      seq().push(classFrag(b, body, negate, nocase));
+      seq().push(classFrag(b, body, negate));
       i = j + 1;
       continue;
     }

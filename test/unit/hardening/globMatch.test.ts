@@ -12,7 +12,7 @@ import { compileGlob, GlobTooComplexError, MAX_GLOB_LENGTH } from '../../../src/
 import { RUNS } from './mutate';
 
 /** The RegExp translation the tools used before (backtracking: small inputs only). */
-function oracleSource(glob: string): string {
+function oracleSource(glob: string, slashInClass = true): string {
   const escapeRe = (c: string) => c.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
   let re = '';
   let depth = 0;
@@ -39,7 +39,7 @@ function oracleSource(glob: string): string {
         const negate = body.startsWith('!') || body.startsWith('^');
         if (negate) body = body.slice(1);
         body = body.replace(/\\/g, '\\\\').replace(/\[/g, '\\[').replace(/\]/g, '\\]');
-        [re, i] = [`${re}${negate ? `[^/${body}]` : `[${body}]`}`, j + 1];
+        [re, i] = [`${re}${negate ? `[^/${body}]` : `${slashInClass ? '' : '(?!/)'}[${body}]`}`, j + 1];
       }
     } else if (c === '{') [re, depth, i] = [`${re}(?:`, depth + 1, i + 1];
     else if (c === '}' && depth > 0) [re, depth, i] = [`${re})`, depth - 1, i + 1];
@@ -52,7 +52,8 @@ function oracleSource(glob: string): string {
 }
 
 function oracle(glob: string, opts: { nocase: boolean; anyDirPrefix: boolean }): RegExp {
-  return new RegExp(`^${opts.anyDirPrefix ? '(?:.*/)?' : ''}${oracleSource(glob)}$`, opts.nocase ? 'i' : '');
+  // A .gitignore rule is tested on one name, so none of its classes (`[*-a]` spans '/') can match a '/'.
+  return new RegExp(`^${opts.anyDirPrefix ? '(?:.*/)?' : ''}${oracleSource(glob, !opts.anyDirPrefix)}$`, opts.nocase ? 'i' : '');
 }
 
 const GLOB_TOKENS = ['a', 'b', 'A', '.', 'x', '-', '/', '*', '**', '**/', '/**', '?', '[ab]', '[!a]', '[^/]', '[a-c]', '[]a]', '[', ']', '{', '}', ',', '{a,b}', '{,x}', '\\', '\\*', '\\{'];
@@ -113,6 +114,11 @@ describe('hardening: glob matching in linear time', () => {
     ];
     for (const [glob, p, want] of cases) assert.equal(compileGlob(glob).test(p), want, `${glob} on ${p}`);
     assert.equal(compileGlob('LIB/*.EX', { nocase: true }).test('lib/app.ex'), true);
+    // Case-insensitive classes hold the other case of every member, as a RegExp's i flag does, even in a range of mixed characters.
+    assert.equal(compileGlob('[A-C]*', { nocase: true }).test('b.md'), true);
+    assert.equal(compileGlob('[*-[]', { nocase: true }).test('a'), true, '[*-[] holds A, so a without case');
+    assert.equal(compileGlob('[*-[]').test('a'), false);
+    assert.equal(compileGlob('[!a-c]x', { nocase: true }).test('Bx'), false);
   });
 
   it('answers the patterns of issue 13 and their relatives at once, on paths up to PATH_MAX', () => {
