@@ -30,6 +30,7 @@ import type { ApprovalPolicy, Tool } from '../core/tools/types';
 import type { HostMessage, MessageView } from '../shared/protocol';
 import { bundledAgentsDir } from './agents';
 import { ApiKeyError, KEY_USAGE, resolveApiKey } from './apiKey';
+import { argTokens } from './args';
 import { inert, InertStream, jsonLine } from './terminal';
 import { projectMcpOptions, reportProjectMcp } from './projectMcp';
 
@@ -76,42 +77,65 @@ interface RunOptions {
   trustProjectCode: boolean;
 }
 
+/** The options that take the next word as their value. */
+const VALUED = ['agent', 'cwd', 'allow-tools', 'model', 'max-turns', 'api-key-file', 'api-key-fd'];
+
 export function parseRunArgs(args: string[]): RunOptions | string {
   const opts: Partial<RunOptions> & { allow: string[]; json: boolean; includeUser: boolean; trustProjectCode: boolean } = { allow: [], json: false, includeUser: true, trustProjectCode: false };
   const words: string[] = [];
-  for (let i = 0; i < args.length; i++) {
-    const a = args[i];
-    const value = () => {
-      const v = args[++i];
-      if (v === undefined || v.startsWith('--')) throw new Error(`${a} needs a value`);
-      return v;
-    };
-    try {
-      if (a === '--agent') opts.agent = value();
-      else if (a === '--cwd') opts.cwd = value();
-      else if (a === '--allow-tools') opts.allow.push(...value().split(',').map((t) => t.trim()).filter(Boolean));
-      else if (a === '--model') opts.model = value();
-      else if (a === '--max-turns') {
-        const n = Number(value());
+  // Words that are not options (single-dash ones too) make the prompt; after `--` every word does.
+  for (const t of argTokens(args, VALUED)) {
+    if (t.kind === 'terminator') continue;
+    if (t.kind !== 'option') {
+      words.push(t.raw);
+      continue;
+    }
+    if (t.name === 'trust-project-mcp') {
+      const names = t.inline ? (t.value ?? '').split(',').map((n) => n.trim()).filter(Boolean) : undefined;
+      if (names?.length === 0) return '--trust-project-mcp= needs server names (or no "=" for all of them)';
+      opts.trustProjectMcp = names === undefined || opts.trustProjectMcp === true ? true : [...(opts.trustProjectMcp ?? []), ...names];
+      continue;
+    }
+    // `--name=value` is taken only by --trust-project-mcp.
+    if (t.inline) return `unknown option ${t.raw}`;
+    const value = t.value ?? '';
+    if (VALUED.includes(t.name) && (t.value === undefined || value.startsWith('--'))) return `${t.raw} needs a value`;
+    switch (t.name) {
+      case 'agent':
+        opts.agent = value;
+        break;
+      case 'cwd':
+        opts.cwd = value;
+        break;
+      case 'allow-tools':
+        opts.allow.push(...value.split(',').map((x) => x.trim()).filter(Boolean));
+        break;
+      case 'model':
+        opts.model = value;
+        break;
+      case 'max-turns': {
+        const n = Number(value);
         if (!Number.isInteger(n) || n < 1) return '--max-turns needs a whole number of at least 1';
         opts.maxTurns = n;
-      } else if (a === '--json') opts.json = true;
-      else if (a === '--no-user') opts.includeUser = false;
-      else if (a === '--api-key-file') opts.apiKeyFile = value();
-      else if (a === '--api-key-fd') opts.apiKeyFd = value();
-      else if (a === '--trust-project-mcp' || a.startsWith('--trust-project-mcp=')) {
-        const names = a.includes('=') ? a.slice(a.indexOf('=') + 1).split(',').map((n) => n.trim()).filter(Boolean) : undefined;
-        if (names?.length === 0) return '--trust-project-mcp= needs server names (or no "=" for all of them)';
-        opts.trustProjectMcp = names === undefined || opts.trustProjectMcp === true ? true : [...(opts.trustProjectMcp ?? []), ...names];
-      }
-      else if (a === '--trust-project-code') opts.trustProjectCode = true;
-      else if (a === '--') {
-        words.push(...args.slice(i + 1));
         break;
-      } else if (a.startsWith('--')) return `unknown option ${a}`;
-      else words.push(a);
-    } catch (err) {
-      return (err as Error).message;
+      }
+      case 'json':
+        opts.json = true;
+        break;
+      case 'no-user':
+        opts.includeUser = false;
+        break;
+      case 'api-key-file':
+        opts.apiKeyFile = value;
+        break;
+      case 'api-key-fd':
+        opts.apiKeyFd = value;
+        break;
+      case 'trust-project-code':
+        opts.trustProjectCode = true;
+        break;
+      default:
+        return `unknown option ${t.raw}`;
     }
   }
   const prompt = words.join(' ').trim();
