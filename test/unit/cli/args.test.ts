@@ -3,7 +3,7 @@ import * as path from 'node:path';
 import { parseCheckArgs } from '../../../src/cli/agents';
 import { argTokens } from '../../../src/cli/args';
 import { parseDiagnosticsArgs } from '../../../src/cli/diagnostics';
-import { parseRunArgs } from '../../../src/cli/run';
+import { parseRunArgs } from '../../../src/cli/runArgs';
 
 describe('CLI arguments (util.parseArgs tokens, our own checks and messages)', () => {
   it('reads long options, their values, single-dash words whole and `--`', () => {
