@@ -25,6 +25,7 @@ import {
   type ToolStatus,
 } from '../core/agents';
 import { ApiKeyError, KEY_USAGE, resolveApiKey, takeKeyOptions, type KeyOptions } from './apiKey';
+import type { ArgToken } from './args';
 import { inert, jsonText } from './terminal';
 import { claudeConfigDir } from '../core/util/claudeConfig';
 
@@ -60,16 +61,19 @@ interface CheckOptions {
   key: KeyOptions;
 }
 
-function parseArgs(args: string[]): CheckOptions | string {
+export function parseCheckArgs(args: string[]): CheckOptions | string {
   const taken = takeKeyOptions(args);
   if (typeof taken === 'string') return taken;
   const [sub, ...rest] = taken.rest;
-  if (sub !== 'check') return sub ? `unknown agents command '${sub}'` : 'missing agents command';
-  const positional = rest.filter((a) => !a.startsWith('--'));
-  const unknown = rest.filter((a) => a.startsWith('--') && a !== '--json' && a !== '--no-user');
-  if (unknown.length > 0) return `unknown option ${unknown[0]}`;
+  if (sub?.raw !== 'check') return sub?.raw ? `unknown agents command '${sub.raw}'` : 'missing agents command';
+  // Words that are not long options (single-dash ones too) are DIRs; `--` is an unknown option here.
+  const isFlag = (t: ArgToken) => t.kind === 'option' || t.kind === 'terminator';
+  const flag = (name: string) => rest.some((t) => isFlag(t) && t.raw === name);
+  const positional = rest.filter((t) => !isFlag(t));
+  const unknown = rest.find((t) => isFlag(t) && t.raw !== '--json' && t.raw !== '--no-user');
+  if (unknown) return `unknown option ${unknown.raw}`;
   if (positional.length > 1) return 'give at most one DIR';
-  return { target: path.resolve(positional[0] ?? '.'), json: rest.includes('--json'), includeUser: !rest.includes('--no-user'), key: taken.options };
+  return { target: path.resolve(positional[0]?.raw ?? '.'), json: flag('--json'), includeUser: !flag('--no-user'), key: taken.options };
 }
 
 /** Where to look for DIR: a project, a folder of agent files, or one file. */
@@ -136,7 +140,7 @@ export async function main(args: string[]): Promise<number> {
     console.log(USAGE);
     return 0;
   }
-  const options = parseArgs(args);
+  const options = parseCheckArgs(args);
   if (typeof options === 'string') {
     console.error(`elixir-agent agents: ${inert(options)}\n\n${USAGE}`);
     return 2;

@@ -13,6 +13,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { isatty } from 'node:tty';
+import { argTokens, type ArgToken } from './args';
 
 export interface KeyOptions {
   apiKeyFile?: string;
@@ -144,20 +145,21 @@ export function resolveApiKey(options: KeyOptions, workspace: string, env: NodeJ
   return { key, source: options.apiKeyFd !== undefined ? 'fd' : 'file', warnings };
 }
 
-/** Takes --api-key-file PATH and --api-key-fd N out of `args` (for commands with a simple parser). */
-export function takeKeyOptions(args: string[]): { rest: string[]; options: KeyOptions } | string {
-  const rest: string[] = [];
+/**
+ * Takes --api-key-file PATH and --api-key-fd N out of `args`, wherever they
+ * are (for commands without `--`), and gives back the other words read.
+ */
+export function takeKeyOptions(args: readonly string[]): { rest: ArgToken[]; options: KeyOptions } | string {
+  const rest: ArgToken[] = [];
   const options: KeyOptions = {};
-  for (let i = 0; i < args.length; i++) {
-    const a = args[i];
-    if (a !== '--api-key-file' && a !== '--api-key-fd') {
-      rest.push(a);
+  for (const t of argTokens(args, ['api-key-file', 'api-key-fd'], { terminator: false })) {
+    if (t.kind !== 'option' || t.inline || (t.name !== 'api-key-file' && t.name !== 'api-key-fd')) {
+      rest.push(t);
       continue;
     }
-    const v = args[++i];
-    if (v === undefined || v.startsWith('--')) return `${a} needs a value`;
-    if (a === '--api-key-file') options.apiKeyFile = v;
-    else options.apiKeyFd = v;
+    if (t.value === undefined || t.value.startsWith('--')) return `${t.raw} needs a value`;
+    if (t.name === 'api-key-file') options.apiKeyFile = t.value;
+    else options.apiKeyFd = t.value;
   }
   return { rest, options };
 }

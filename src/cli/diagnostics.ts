@@ -11,6 +11,7 @@ import { detectInFolder } from '../core/elixir/project';
 import { getDiagnosticsTool, mixDiagnosticsProvider } from '../core/ide';
 import { NodeFileAccess } from '../core/tools/nodeFiles';
 import type { FileAccess, ReadTracker, ToolContext } from '../core/tools/types';
+import { argTokens } from './args';
 import { inert, safeJson } from './terminal';
 
 const HELP = [
@@ -40,31 +41,46 @@ const diskFiles: FileAccess = {
 
 const noReads: ReadTracker = { markRead: () => undefined, lastRead: () => undefined };
 
-export async function main(args: string[]): Promise<number> {
-  let dir = '.';
-  let mix: string | undefined;
-  let max: number | undefined;
-  let file: string | undefined;
-  for (let i = 0; i < args.length; i++) {
-    const a = args[i];
-    if (a === '--help' || a === '-h') {
-      console.log(HELP);
-      return 0;
-    } else if (a === '--mix') {
-      mix = args[++i];
-      if (!mix) return usageError('--mix needs a path');
-    } else if (a === '--file') {
-      file = args[++i];
-      if (!file) return usageError('--file needs a path');
-    } else if (a === '--max') {
-      max = Number(args[++i]);
-      if (!Number.isInteger(max) || max < 1) return usageError('--max needs a positive whole number');
-    } else if (a.startsWith('-')) {
-      return usageError(`unknown option ${a}`);
-    } else {
-      dir = a;
+interface DiagnosticsOptions {
+  dir: string;
+  mix?: string;
+  max?: number;
+  file?: string;
+}
+
+/** The options, 'help' for --help (when no error comes before it), or what is wrong. */
+export function parseDiagnosticsArgs(args: readonly string[]): DiagnosticsOptions | 'help' | { error: string } {
+  const o: DiagnosticsOptions = { dir: '.' };
+  // Every word starting with a dash is an option here, `--` and `-` too.
+  for (const t of argTokens(args, ['mix', 'file', 'max'], { terminator: false })) {
+    if (t.raw === '--help' || t.raw === '-h') return 'help';
+    if (t.kind === 'positional' && !t.raw.startsWith('-')) {
+      o.dir = t.raw;
+      continue;
     }
+    if (t.kind !== 'option' || t.inline) return { error: `unknown option ${t.raw}` };
+    if (t.name === 'mix') {
+      o.mix = t.value;
+      if (!o.mix) return { error: '--mix needs a path' };
+    } else if (t.name === 'file') {
+      o.file = t.value;
+      if (!o.file) return { error: '--file needs a path' };
+    } else if (t.name === 'max') {
+      o.max = Number(t.value);
+      if (!Number.isInteger(o.max) || o.max < 1) return { error: '--max needs a positive whole number' };
+    } else return { error: `unknown option ${t.raw}` };
   }
+  return o;
+}
+
+export async function main(args: string[]): Promise<number> {
+  const parsed = parseDiagnosticsArgs(args);
+  if (parsed === 'help') {
+    console.log(HELP);
+    return 0;
+  }
+  if ('error' in parsed) return usageError(parsed.error);
+  const { dir, mix, max, file } = parsed;
   const root = path.resolve(dir);
   try {
     if (!(await fs.stat(root)).isDirectory()) return usageError(`${dir} is not a directory`);

@@ -9,16 +9,14 @@
  * or run error (message on stderr), 2 bad usage, 130 interrupted, 143 terminated.
  */
 import * as os from 'node:os';
-import * as path from 'node:path';
-import { existsSync, statSync } from 'node:fs';
 import { pathToFileURL } from 'node:url';
 import { agentPermissionRules, agentSearchPaths, loadAgents, loadProjectMemory, ModelResolver, nodeAgentFs, resolveTools, type AgentDefinition, type ToolOffer } from '../core/agents';
 import { ChatSession, type RunSetup } from '../core/chat/session';
 import { buildSystemPrompt } from '../core/chat/systemPrompt';
 import { detectProjects, projectPromptSection, projectSummary } from '../core/elixir/project';
-import { diagnosticsAfterEdit, EXECUTE_CODE, ideTools, mixDiagnosticsProvider } from '../core/ide';
+import { diagnosticsAfterEdit, ideTools, mixDiagnosticsProvider } from '../core/ide';
 import { compiledByMix } from '../core/elixir/mixCompile';
-import { createMcpManager, matchesMcpPattern, type McpManager } from '../core/mcp';
+import { createMcpManager, type McpManager } from '../core/mcp';
 import { ModelClient } from '../core/model/client';
 import { createApprovalPolicy } from '../core/tools/approval';
 import { claudeConfigDir } from '../core/util/claudeConfig';
@@ -26,143 +24,14 @@ import { NodeFileAccess } from '../core/tools/nodeFiles';
 import { builtinTools } from '../core/tools/registry';
 import { ripgrepOnPath } from '../core/tools/ripgrep';
 import { taskLine } from '../core/tools/taskTools';
-import type { ApprovalPolicy, Tool } from '../core/tools/types';
-import type { HostMessage, MessageView } from '../shared/protocol';
+import type { Tool } from '../core/tools/types';
 import { bundledAgentsDir } from './agents';
-import { ApiKeyError, KEY_USAGE, resolveApiKey } from './apiKey';
-import { inert, InertStream, jsonLine } from './terminal';
+import { ApiKeyError, resolveApiKey } from './apiKey';
+import { headlessPolicy, UNTRUSTED_CODE_REASON } from './headlessPolicy';
 import { projectMcpOptions, reportProjectMcp } from './projectMcp';
-
-const USAGE = [
-  'usage: elixir-agent run [options] "PROMPT"',
-  '',
-  '  --agent NAME        the agent (persona) of DIR/.claude/agents, ~/.claude/agents or the bundled one (default: elixir-expert)',
-  '  --cwd DIR           the project to work in (default: the current directory)',
-  '  --allow-tools LIST  comma-separated tools that may run besides the read-only ones, e.g. Edit,Write,Bash',
-  '                      (mcp__server allows all of a server\'s tools)',
-  '  --trust-project-mcp[=A,B]  use the MCP servers DIR/.mcp.json declares: all of them, or exactly those named',
-  '                      (without it they are skipped: a repository\'s server could receive your secrets or run code)',
-  '  --model ID          a model id or alias (sonnet, opus, haiku) instead of the agent\'s',
-  '  --max-turns N       stop after N model turns (default: the agent\'s maxTurns, else 50)',
-  '  --json              print JSON events, one per line, and a final {"type":"result"} line',
-  '  --no-user           ignore ~/.claude/agents (reproducible CI runs)',
-  ...KEY_USAGE,
-  '  --trust-project-code  let the project\'s code run: compiling for diagnostics (getDiagnostics, after edits)',
-  '                      and mcp__ide__executeCode (also needs --allow-tools); mix.exs and macros run when',
-  '                      mix compiles. Without it nothing compiles. (--allow-tools Bash runs any command.)',
-  '',
-  'Reads the key from --api-key-fd or --api-key-file, else ANTHROPIC_API_KEY; and ANTHROPIC_BASE_URL.',
-  'ELIXIR_AGENT_HEADERS_TIMEOUT=SECONDS: how long each attempt waits for the API to start answering (default 60, at most 300).',
-  'Read-only tools (Read, Glob, Grep, LS, getDiagnostics) always run;',
-  'any other tool is refused unless --allow-tools names it, and the model is told so.',
-  'Background tasks (Bash run_in_background) are listed on stderr and stopped when the run ends.',
-  'Exit status: 0 done, 1 API or run error (message on stderr), 2 bad usage, 130 interrupted, 143 terminated.',
-].join('\n');
-
-interface RunOptions {
-  prompt: string;
-  cwd: string;
-  agent?: string;
-  allow: string[];
-  model?: string;
-  maxTurns?: number;
-  json: boolean;
-  includeUser: boolean;
-  apiKeyFile?: string;
-  apiKeyFd?: string;
-  /** --trust-project-mcp: all of the project's MCP servers (true) or exactly these names. */
-  trustProjectMcp?: true | string[];
-  /** --trust-project-code: compiling, executeCode and the like may run the repository's code. */
-  trustProjectCode: boolean;
-}
-
-export function parseRunArgs(args: string[]): RunOptions | string {
-  const opts: Partial<RunOptions> & { allow: string[]; json: boolean; includeUser: boolean; trustProjectCode: boolean } = { allow: [], json: false, includeUser: true, trustProjectCode: false };
-  const words: string[] = [];
-  for (let i = 0; i < args.length; i++) {
-    const a = args[i];
-    const value = () => {
-      const v = args[++i];
-      if (v === undefined || v.startsWith('--')) throw new Error(`${a} needs a value`);
-      return v;
-    };
-    try {
-      if (a === '--agent') opts.agent = value();
-      else if (a === '--cwd') opts.cwd = value();
-      else if (a === '--allow-tools') opts.allow.push(...value().split(',').map((t) => t.trim()).filter(Boolean));
-      else if (a === '--model') opts.model = value();
-      else if (a === '--max-turns') {
-        const n = Number(value());
-        if (!Number.isInteger(n) || n < 1) return '--max-turns needs a whole number of at least 1';
-        opts.maxTurns = n;
-      } else if (a === '--json') opts.json = true;
-      else if (a === '--no-user') opts.includeUser = false;
-      else if (a === '--api-key-file') opts.apiKeyFile = value();
-      else if (a === '--api-key-fd') opts.apiKeyFd = value();
-      else if (a === '--trust-project-mcp' || a.startsWith('--trust-project-mcp=')) {
-        const names = a.includes('=') ? a.slice(a.indexOf('=') + 1).split(',').map((n) => n.trim()).filter(Boolean) : undefined;
-        if (names?.length === 0) return '--trust-project-mcp= needs server names (or no "=" for all of them)';
-        opts.trustProjectMcp = names === undefined || opts.trustProjectMcp === true ? true : [...(opts.trustProjectMcp ?? []), ...names];
-      }
-      else if (a === '--trust-project-code') opts.trustProjectCode = true;
-      else if (a === '--') {
-        words.push(...args.slice(i + 1));
-        break;
-      } else if (a.startsWith('--')) return `unknown option ${a}`;
-      else words.push(a);
-    } catch (err) {
-      return (err as Error).message;
-    }
-  }
-  const prompt = words.join(' ').trim();
-  if (!prompt) return 'missing PROMPT';
-  const cwd = path.resolve(opts.cwd ?? '.');
-  if (!existsSync(cwd) || !statSync(cwd).isDirectory()) return `--cwd ${cwd} is not a directory`;
-  return { ...opts, prompt, cwd } as RunOptions;
-}
-
-/** Tools that run the repository's code whatever their input (mix run compiles the project and starts it). */
-const PROJECT_CODE_TOOLS = new Set([EXECUTE_CODE]);
-
-/** Why compiling is off in a headless run without --trust-project-code, and how to allow it. */
-export const UNTRUSTED_CODE_REASON =
-  "compiling runs the repository's code (mix.exs and macros run at compile time), and this headless run was not allowed to: " +
-  'the user can pass --trust-project-code to elixir-agent run to allow it.';
-
-/**
- * Headless approvals: read-only tools run; others only when --allow-tools names them; nobody can be asked.
- * Tools that run the project's code also need --trust-project-code.
- */
-export function headlessPolicy(base: ApprovalPolicy, allow: readonly string[], options: { trustProjectCode?: boolean } = {}): ApprovalPolicy {
-  const allowed = (name: string) => allow.some((a) => a === name || (a.startsWith('mcp__') && matchesMcpPattern(a, name)));
-  return {
-    async decide(tool, input) {
-      const d = await base.decide(tool, input);
-      if (d.decision === 'deny') return d;
-      if (PROJECT_CODE_TOOLS.has(tool.name) && !options.trustProjectCode) {
-        return { decision: 'deny', reason: `${tool.name} runs the repository's code, which this headless run was not allowed to do (the user can pass --trust-project-code, and --allow-tools ${tool.name})` };
-      }
-      if (d.decision === 'allow' && tool.readOnly) return d;
-      if (!allowed(tool.name)) {
-        return { decision: 'deny', reason: `${tool.name} is not allowed in this headless run (elixir-agent run allows read-only tools; the user can pass --allow-tools ${tool.name})` };
-      }
-      if (d.askEveryTime) return { decision: 'deny', reason: `${d.reason ?? 'this call'} needs an explicit confirmation, which a headless run cannot give` };
-      return { decision: 'allow' };
-    },
-  };
-}
-
-/** ELIXIR_AGENT_HEADERS_TIMEOUT (seconds) in ms; undefined: the client's default. */
-export function headersTimeoutMs(value: string | undefined): number | undefined | string {
-  if (value === undefined || value.trim() === '') return undefined;
-  const secs = Number(value);
-  if (!Number.isFinite(secs) || secs <= 0 || secs > 300) return `ELIXIR_AGENT_HEADERS_TIMEOUT=${value}: give a number of seconds above 0 and at most 300`;
-  return Math.round(secs * 1000);
-}
-
-function textOf(v: MessageView | undefined): string {
-  return (v?.blocks ?? []).filter((b) => b.kind === 'text').map((b) => (b as { text: string }).text).join('');
-}
+import { headersTimeoutMs, parseRunArgs, USAGE } from './runArgs';
+import { RunPrinter, textOf } from './runOutput';
+import { inert, jsonLine } from './terminal';
 
 export async function main(args: string[]): Promise<number> {
   if (args.includes('--help') || args.includes('-h')) {
@@ -281,40 +150,7 @@ export async function main(args: string[]): Promise<number> {
   const afterEdit = o.trustProjectCode
     ? (absPath: string, signal: AbortSignal) => (projects.some((p) => compiledByMix(absPath, p)) ? compileAfterEdit(absPath, signal) : Promise.resolve(undefined))
     : undefined;
-  let lastMessage: string | undefined;
-  const text = new InertStream((s) => process.stdout.write(s));
-  const shownTasks = new Map<string, string>();
-  const shown = new Map<string, string | undefined>();
-  const out = (m: HostMessage) => {
-    if (o.json) {
-      process.stdout.write(jsonLine(m));
-      return;
-    }
-    if (m.type === 'messageAdded' && m.message.role === 'assistant') {
-      text.flush();
-      if (lastMessage) process.stdout.write('\n');
-      lastMessage = m.message.id;
-    } else if (m.type === 'textDelta') {
-      const block = session.conversation.messages.find((x) => x.view.id === m.messageId)?.view.blocks[m.blockIndex];
-      if (block?.kind === 'text') text.push(m.text);
-    } else if (m.type === 'toolUpdated') {
-      const c = m.call;
-      // Once per status line: output updates of a running call repeat it.
-      if (c.status === 'running' && shown.get(c.id) !== c.summary) {
-        shown.set(c.id, c.summary);
-        warn(`⏺ ${c.name}${c.summary ? ` ${c.summary}` : ''}`);
-      }
-      else if (c.status === 'denied' || c.status === 'failed') warn(`  ⎿ ${c.status}: ${(c.output ?? '').split('\n')[0]}`);
-    } else if (m.type === 'backgroundTasks') {
-      for (const t of m.tasks) {
-        if (shownTasks.get(t.id) === t.status) continue;
-        shownTasks.set(t.id, t.status);
-        warn(t.status === 'running' ? `⏺ background task ${t.id} started: ${t.command.split('\n')[0]}` : `  ⎿ background task ${t.id} ${t.status === 'exited' ? `exited with code ${t.exitCode ?? 'unknown'}` : t.status}`);
-      }
-    } else if (m.type === 'blockAdded' && m.block.kind === 'notice') {
-      warn(`elixir-agent: ${m.block.text}`);
-    }
-  };
+  const printer = new RunPrinter(o.json, warn, (id: string, index: number): string | undefined => session.conversation.messages.find((x) => x.view.id === id)?.view.blocks[index]?.kind);
 
   const session = new ChatSession({
     client: () => new ModelClient({ apiKey, baseURL, logger: quietLog, headersTimeoutMs: headersTimeout }),
@@ -327,7 +163,7 @@ export async function main(args: string[]): Promise<number> {
       files: new NodeFileAccess(),
       services: { ripgrepPath: ripgrepOnPath(), diagnostics, ...(afterEdit ? { diagnosticsAfterEdit: afterEdit } : {}) },
     }),
-    emit: out,
+    emit: printer.emit,
   });
 
   let interrupted = false;
@@ -355,10 +191,10 @@ export async function main(args: string[]): Promise<number> {
     await mcp?.dispose().catch(() => undefined);
   }
 
-  text.flush();
+  printer.flush();
   const last = session.views().at(-1);
   const status = last?.role === 'assistant' ? last.status : 'error';
-  if (!o.json && lastMessage && textOf(last) && !textOf(last).endsWith('\n')) process.stdout.write('\n');
+  if (!o.json && printer.lastMessage && textOf(last) && !textOf(last).endsWith('\n')) process.stdout.write('\n');
   if (o.json) {
     process.stdout.write(
       jsonLine({ type: 'result', status, text: textOf(last), error: last?.error, model, agent: agent?.name, usage: session.conversation.totals, turns: session.views().filter((v) => v.role === 'assistant').length }),

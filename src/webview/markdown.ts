@@ -212,13 +212,6 @@ function renderTokens(tokens: Token[], ctx: RenderContext, final: boolean): Node
   return Array.from(frag.childNodes);
 }
 
-/** Renders a whole Markdown string (used for thinking text and tests). */
-export function renderMarkdown(text: string, ctx: RenderContext): DocumentFragment {
-  const frag = document.createDocumentFragment();
-  frag.append(...renderTokens(marked.lexer(normalize(text)), ctx, true));
-  return frag;
-}
-
 function normalize(text: string): string {
   return text.replace(/\r\n?/g, '\n');
 }

@@ -25,14 +25,14 @@
  * Pure and total: any input (garbage included) gives a list, never a throw.
  */
 import * as path from 'node:path';
+import { stripAnsi } from '../util/ansi';
 import { dedupe, type CompilerDiagnostic } from './diagnostic';
-import { clip, columnNumber, lineNumber, relatedLocations, stripAnsi } from './messageText';
+import { clip, columnNumber, lineNumber, relatedLocations } from './messageText';
 import { blockDiagnostics, blockMessage, feedBlock, HEADER, newBlock, type Block } from './outputBlocks';
 import { exceptionDiagnostic, feedException, startException, type PendingException } from './outputExceptions';
 import { PathResolver, type PathOptions } from './outputPaths';
 
 export { diagnosticRange, type CompilerDiagnostic, type CompilerSeverity, type Range0, type RelatedLocation } from './diagnostic';
-export { stripAnsi } from './messageText';
 
 export type ParseOptions = PathOptions;
 

@@ -6,14 +6,8 @@
  * does not have a matching "end"`, 1.16+ snippet markers such as
  * `└ unclosed delimiter`).
  */
+import { stripAnsi } from '../util/ansi';
 import type { RelatedLocation } from './diagnostic';
-
-// CSI sequences (colours, cursor) and OSC sequences.
-const ANSI = /\u001b\[[0-?]*[ -/]*[@-~]|\u001b\][^\u0007\u001b]*(?:\u0007|\u001b\\)|\u001b[@-Z\\-_]/g;
-
-export function stripAnsi(text: string): string {
-  return text.replace(ANSI, '');
-}
 
 export const MAX_MESSAGE_CHARS = 4000;
 

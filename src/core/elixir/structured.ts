@@ -9,7 +9,8 @@
  */
 import * as path from 'node:path';
 import type { CompilerDiagnostic, CompilerSeverity } from './diagnostic';
-import { clip, exceptionText, relatedLocations, stripAnsi } from './messageText';
+import { stripAnsi } from '../util/ansi';
+import { clip, exceptionText, relatedLocations } from './messageText';
 import type { PathResolver } from './outputPaths';
 
 export type CompileStatus = 'ok' | 'noop' | 'error';

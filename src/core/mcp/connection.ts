@@ -1,23 +1,22 @@
 /**
  * One MCP server: connects with the official SDK (Streamable HTTP, SSE or
- * stdio), lists its tools, calls them with timeouts, and reconnects with
- * backoff when it goes away. Every failure becomes a clear state for the user
- * and a clear is_error result for the model; nothing here throws at callers.
+ * stdio; the transports are made in transport.ts), lists its tools, calls
+ * them with timeouts, and reconnects with backoff when it goes away. Every
+ * failure becomes a clear state for the user and a clear is_error result for
+ * the model; nothing here throws at callers.
  */
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
-import { SSEClientTransport } from '@modelcontextprotocol/sdk/client/sse.js';
 import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
-import { StreamableHTTPClientTransport, StreamableHTTPError } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
-import type { Transport } from '@modelcontextprotocol/sdk/shared/transport.js';
 import { ErrorCode, McpError, type CallToolResult, type Tool as McpToolDef } from '@modelcontextprotocol/sdk/types.js';
 import { approvalRequestFor, askApproval, isProjectServer } from './approval';
 import { checkUrl, type Env } from './config';
-import { inheritedEnv, resolveConfig } from './expand';
+import { resolveConfig } from './expand';
 import { convertCallResult } from './result';
 import { probeUrl } from './tidewave';
-import type { McpApprovalRequest, McpLogger, McpServerConfig, McpServerSpec, McpServerState } from './types';
+import { createTransport, errorMessage, listAllTools, notDelivered, targetOf } from './transport';
+import type { McpApprovalRequest, McpLogger, McpServerSpec, McpServerState } from './types';
 import { errorResult, type ToolResult } from '../tools/types';
-import type { HeldSecrets, SecretSnapshot } from '../util/heldSecrets';
+import type { HeldSecrets } from '../util/heldSecrets';
 
 export interface ConnectionOptions {
   clientInfo: { name: string; version: string };
@@ -39,29 +38,6 @@ export interface ConnectionOptions {
   healthIntervalMs: number;
   log?: McpLogger;
   onChange: () => void;
-}
-
-const errorMessage = (err: unknown): string => {
-  if (err instanceof Error) {
-    const cause = (err as { cause?: { code?: string; message?: string } }).cause;
-    if (cause?.code === 'ECONNREFUSED') return 'connection refused';
-    if (cause?.code) return `${err.message} (${cause.code})`;
-    if (cause?.message) return `${err.message}: ${cause.message}`;
-    return err.message;
-  }
-  return String(err);
-};
-
-/** A transport-level failure where the request never reached a live server (safe to retry once). */
-function notDelivered(err: unknown): boolean {
-  if (err instanceof StreamableHTTPError) return err.code === 404; // session unknown: the server restarted
-  const cause = (err as { cause?: { code?: string } } | undefined)?.cause;
-  return cause?.code === 'ECONNREFUSED' || cause?.code === 'ECONNRESET';
-}
-
-export function targetOf(spec: McpServerSpec): string {
-  const c = spec.config;
-  return c.type === 'stdio' ? [c.command, ...(c.args ?? [])].join(' ') : c.url;
 }
 
 export class McpConnection {
@@ -240,8 +216,12 @@ export class McpConnection {
       };
       client.onerror = (err) => this.opts.log?.warn(`MCP ${spec.name}: ${errorMessage(err)}`);
       this.stderrTail = '';
-      await client.connect(this.transport(config, secrets), { timeout: this.opts.connectTimeoutMs });
-      const tools = await this.listTools(client);
+      const transport = createTransport(config, this.opts.env, secrets, (text) => {
+        this.stderrTail = (this.stderrTail + text).slice(-2000);
+      });
+      this.stdio = transport instanceof StdioClientTransport ? transport : undefined;
+      await client.connect(transport, { timeout: this.opts.connectTimeoutMs });
+      const tools = await listAllTools(client, this.opts.connectTimeoutMs);
       if (gen !== this.generation || this.disposed) {
         await client.close().catch(() => undefined);
         return;
@@ -280,39 +260,6 @@ export class McpConnection {
     this.needsApproval = !ok;
     if (!ok) this.set('disabled', `not approved: ${declared} (${this.opts.approvalHint})`);
     return ok;
-  }
-
-  private transport(c: McpServerConfig, secrets: SecretSnapshot): Transport {
-    if (c.type === 'stdio') {
-      const t = new StdioClientTransport({ command: c.command, args: c.args, env: { ...inheritedEnv(this.opts.env, secrets), ...c.env }, cwd: c.cwd, stderr: 'pipe' });
-      this.stdio = t;
-      t.stderr?.on('data', (chunk: Buffer) => {
-        this.stderrTail = (this.stderrTail + chunk.toString('utf8')).slice(-2000);
-      });
-      return t;
-    }
-    this.stdio = undefined;
-    const requestInit: RequestInit = c.headers ? { headers: c.headers } : {};
-    if (c.type === 'sse') return new SSEClientTransport(new URL(c.url), { requestInit });
-    // Streamable HTTP. Tidewave answers POSTs with plain JSON and GET with 405: the SDK
-    // treats 405 as "no server stream", and never retries it.
-    return new StreamableHTTPClientTransport(new URL(c.url), {
-      requestInit,
-      reconnectionOptions: { initialReconnectionDelay: 1000, maxReconnectionDelay: 30_000, reconnectionDelayGrowFactor: 2, maxRetries: 2 },
-    });
-  }
-
-  private async listTools(client: Client): Promise<McpToolDef[]> {
-    if (!client.getServerCapabilities()?.tools) return [];
-    const tools: McpToolDef[] = [];
-    let cursor: string | undefined;
-    for (let page = 0; page < 50; page++) {
-      const res = await client.listTools(cursor ? { cursor } : undefined, { timeout: this.opts.connectTimeoutMs });
-      tools.push(...res.tools);
-      cursor = res.nextCursor;
-      if (!cursor) break;
-    }
-    return tools;
   }
 
   private stderrSuffix(): string {

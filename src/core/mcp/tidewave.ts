@@ -11,8 +11,6 @@ import type { McpServerSpec } from './types';
 
 export const TIDEWAVE_SERVER_NAME = 'tidewave';
 export const TIDEWAVE_DEFAULT_PORT = 4000;
-/** Tidewave answers this protocol version whatever the client asks for. */
-export const TIDEWAVE_PROTOCOL_VERSION = '2025-03-26';
 
 /** Tidewave's endpoint path: servers at such a url get its quirks and hints. */
 export const isTidewaveUrl = (url: string): boolean => /\/tidewave\/mcp\/?(\?.*)?$/.test(url);

@@ -80,10 +80,3 @@ export function contextWindowFor(model: string): number {
   if (/^claude-[a-z]+-5(-\d+)*$/.test(model)) return 1_000_000;
   return 200_000;
 }
-
-/** Output ceiling per model line (a max_tokens above it is a 400). */
-export function maxOutputTokensFor(model: string): number {
-  if (/^claude-opus-(5|4-[5-9])/.test(model)) return 128_000;
-  if (/^claude-(sonnet|haiku|opus)-/.test(model)) return 64_000;
-  return 32_000;
-}

@@ -10,6 +10,12 @@
  * Shared by the Bash allow-list (elixirAgent.approvals.bashAllow) and the
  * `Bash(...)` permission rules: both match words, never the raw string, so
  * `git status && rm -rf /` is two commands and only matches when both do.
+ *
+ * Why mvdan-sh (Go's mvdan.cc/sh compiled to JS, 1.5 MB, loaded on first
+ * use) rather than splitting on operators or a small JS parser: the
+ * allow-list is a security boundary, and only a full bash parser sees
+ * quotes, escapes, substitutions and redirections exactly as the shell that
+ * runs the command will.
  */
 
 export type ParsedCommand = { ok: true; commands: string[][] } | { ok: false; reason: string };

@@ -11,7 +11,8 @@
 import { StringDecoder } from 'node:string_decoder';
 import type { RunMark } from '../process/contain';
 import { EMPTY_REPORT, type StopReport } from '../process/stop';
-import { spawnShell, stripAnsi } from './shell';
+import { stripAnsi } from '../util/ansi';
+import { spawnShell } from './shell';
 
 export type BackgroundStatus = 'running' | 'exited' | 'stopped' | 'failed';
 

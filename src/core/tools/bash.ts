@@ -11,12 +11,11 @@
 import * as fs from 'node:fs';
 import { StringDecoder } from 'node:string_decoder';
 import { EMPTY_REPORT, listCommands, processCount, survivorsText, type StopReport } from '../process/stop';
+import { stripAnsi } from '../util/ansi';
 import { defineTool, optBool, optInt, optStr, str } from './define';
 import { TOOL_NAMES } from './names';
-import { CappedOutput, spawnShell, stripAnsi } from './shell';
+import { CappedOutput, spawnShell } from './shell';
 import { ToolError, type ToolContext, type ToolResult } from './types';
-
-export { stripAnsi };
 
 export const DEFAULT_TIMEOUT_MS = 120_000;
 export const MAX_TIMEOUT_MS = 600_000;

@@ -124,14 +124,6 @@ export function optStrList(input: Input, key: string): string[] | undefined {
   return v as string[];
 }
 
-/** Cut a long text in the middle, keeping its head and tail, with a marker saying how much went. */
-export function capMiddle(text: string, max: number): string {
-  if (text.length <= max) return text;
-  const half = Math.floor(max / 2);
-  const omitted = text.length - 2 * half;
-  return `${text.slice(0, half)}\n\n... [${omitted} characters truncated] ...\n\n${text.slice(text.length - half)}`;
-}
-
 /** 1-based line number of a character offset. */
 export function lineAt(text: string, index: number): number {
   let line = 1;

@@ -2,6 +2,15 @@
  * Glob patterns and .gitignore rules, for Glob's exact matching, LS's ignore
  * list and the JS search used when no ripgrep binary exists. The matching
  * itself (linear time, whatever the pattern) is in globMatch.ts.
+ *
+ * Why our own matcher and not picomatch or minimatch: both compile a glob
+ * to a JavaScript RegExp, which backtracks, and every glob here is untrusted
+ * (the model's patterns, a repository's ignore files). One pathological
+ * pattern (`*a*a*a*a*a*a*a*a*a*a*a*ab` against a long name) froze the
+ * extension host: that is a security bug, not a slow search. ripgrep's
+ * matcher is linear but lives inside the rg process; where rg runs, its
+ * globs are its own, and everything matched in this process goes through
+ * globMatch.ts (why and how in its header).
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';

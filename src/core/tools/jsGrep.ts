@@ -3,6 +3,11 @@
  * output lines as `rg` (path:line:text, path-line-context, `--` between
  * groups, path:count, path), the same ignore rules (walkFiles).
  *
+ * Why keep it next to ripgrep: rg is not always there (the CLI only finds
+ * one on PATH; in the editor neither VS Code's bundled rg nor one on PATH
+ * may be found), and Grep must still answer, with the same lines, so the
+ * model sees one format whichever ran.
+ *
  * The regular expression is JavaScript's, which backtracks: it runs in a
  * worker thread (grepWorker.ts), never on this one, and the worker is
  * terminated when one file takes longer than GREP_FILE_TIME_LIMIT_MS, when

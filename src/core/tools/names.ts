@@ -31,12 +31,5 @@ export const TOOL_ALIASES: Readonly<Record<string, BuiltinToolName>> = {
 /** Tools that come with Bash: an agent that may run commands in the background may also read and stop them. */
 export const BASH_COMPANIONS: readonly BuiltinToolName[] = [TOOL_NAMES.taskOutput, TOOL_NAMES.taskStop];
 
-/** Tools that change files (what `acceptEdits` allows and `plan` forbids). */
-export const EDIT_TOOL_NAMES: readonly BuiltinToolName[] = [TOOL_NAMES.write, TOOL_NAMES.edit, TOOL_NAMES.multiEdit, TOOL_NAMES.notebookEdit];
-
 /** Tools that only read: the only ones that exist in Restricted Mode. */
 export const READ_TOOL_NAMES: readonly BuiltinToolName[] = [TOOL_NAMES.read, TOOL_NAMES.glob, TOOL_NAMES.grep, TOOL_NAMES.ls];
-
-export function isBuiltinToolName(name: string): name is BuiltinToolName {
-  return (BUILTIN_TOOL_NAMES as readonly string[]).includes(name);
-}

@@ -5,23 +5,11 @@
  * Grep fall back to a JS search when neither exists.
  */
 import { spawn } from 'node:child_process';
-import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { StringDecoder } from 'node:string_decoder';
+import { findOnPath, isExecutable } from '../util/which';
 
 const exe = process.platform === 'win32' ? 'rg.exe' : 'rg';
-
-function isExecutable(p: string): boolean {
-  try {
-    const st = fs.statSync(p);
-    if (!st.isFile()) return false;
-    if (process.platform === 'win32') return true;
-    fs.accessSync(p, fs.constants.X_OK);
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 /** Where VS Code keeps its bundled ripgrep, given `vscode.env.appRoot`. */
 export function bundledRipgrepCandidates(appRoot: string): string[] {
@@ -33,12 +21,7 @@ export function bundledRipgrepCandidates(appRoot: string): string[] {
 }
 
 export function ripgrepOnPath(env: NodeJS.ProcessEnv = process.env): string | undefined {
-  for (const dir of (env.PATH ?? '').split(path.delimiter)) {
-    if (!dir) continue;
-    const candidate = path.join(dir, exe);
-    if (isExecutable(candidate)) return candidate;
-  }
-  return undefined;
+  return findOnPath([exe], env.PATH ?? '', env.PATHEXT);
 }
 
 /** The first usable ripgrep: VS Code's bundled one, then PATH. */

@@ -1,14 +1,11 @@
 /**
  * What Bash and background shells share: the shell to run, its environment
- * (no API key, no pager or editor prompts), ANSI stripping and an output
- * buffer that keeps the head and tail of a stream that may be huge.
+ * (no API key, no pager or editor prompts) and an output buffer that keeps
+ * the head and tail of a stream that may be huge.
  */
 import * as fs from 'node:fs';
 import { spawnContained, type ContainedSpawn } from '../process/contain';
 import { childEnv } from '../util/childEnv';
-
-const ANSI = /\x1b\[[0-9;?]*[ -/]*[@-~]|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)|\x1b[@-Z\\-_]/g;
-export const stripAnsi = (s: string) => s.replace(ANSI, '');
 
 /** Keeps the first and last halves of a stream that may be huge, and how much fell between. */
 export class CappedOutput {

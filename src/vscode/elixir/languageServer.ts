@@ -10,11 +10,11 @@
  * One client per top-level mix project (an umbrella's root for its apps).
  * vscode-languageclient is loaded only when a server starts.
  */
-import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { LanguageClient } from 'vscode-languageclient/node';
 import type { MixProject } from '../../core/elixir/project';
+import { findOnPath, isExecutable } from '../../core/util/which';
 import { CONFIG_SECTION, EXTENSION_ID } from '../ids';
 import type { ElixirWorkspace } from './workspace';
 
@@ -57,32 +57,6 @@ export interface LanguageServerStatus {
   /** Why no server runs, when none does. */
   reason?: string;
   clients: ClientState[];
-}
-
-function isExecutable(file: string): boolean {
-  try {
-    const st = fs.statSync(file);
-    if (!st.isFile()) return false;
-    if (process.platform === 'win32') return true;
-    fs.accessSync(file, fs.constants.X_OK);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
-/** The first executable of these names on PATH. */
-export function findOnPath(names: readonly string[], envPath = process.env.PATH ?? ''): string | undefined {
-  const exts = process.platform === 'win32' ? ['', ...(process.env.PATHEXT ?? '.EXE;.CMD;.BAT').split(';').map((e) => e.toLowerCase())] : [''];
-  for (const name of names) {
-    for (const dir of envPath.split(path.delimiter).filter(Boolean)) {
-      for (const ext of exts) {
-        const candidate = path.join(dir, name + ext);
-        if (isExecutable(candidate)) return candidate;
-      }
-    }
-  }
-  return undefined;
 }
 
 /** Which server a configured executable is, from the setting or its file name. */

@@ -2,7 +2,8 @@ import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import fc from 'fast-check';
-import { diagnosticRange, parseCompilerOutput, stripAnsi, type CompilerDiagnostic } from '../../../src/core/elixir/compilerOutput';
+import { diagnosticRange, parseCompilerOutput, type CompilerDiagnostic } from '../../../src/core/elixir/compilerOutput';
+import { stripAnsi } from '../../../src/core/util/ansi';
 
 const dir = path.resolve(__dirname, '../../../../test/fixtures/compiler-output');
 const P = '/proj';
@@ -219,6 +220,8 @@ describe('compiler output: ranges and robustness', () => {
 
   it('strips colour and cursor sequences', () => {
     assert.equal(stripAnsi('\u001b[33mwarning:\u001b[0m x \u001b[2K\u001b]0;title\u0007y'), 'warning: x y');
+    // Whole sequences where util.stripVTControlCharacters leaves pieces: private and colon parameters, titles with spaces.
+    assert.equal(stripAnsi('a\u001b[?25l\u001b[>4;2m\u001b[38:2:1:2:3mb\u001b]0;my title\u0007c\u001b]8;;http://x y\u001b\\d'), 'abcd');
   });
 
   it('never throws, and every diagnostic is well formed, on garbage and on mangled real output', () => {
