@@ -18,6 +18,7 @@ import { MemoryReadTracker } from '../tools/nodeFiles';
 import type { ApprovalPolicy, FileAccess, Tool, ToolServices } from '../tools/types';
 import { promptBudget, shortenOldToolResults, TokenEstimator, withCacheBreakpoints } from './context';
 import { awaitsAnswer, newConversation, newMessageId, titleFrom, toApiMessages, type ConversationRecord, type StoredMessage } from './conversation';
+import { OrderedSaver } from './orderedSaver';
 import { chooseCut, summarizeMessages, transcript } from './summarize';
 import { malformedResult, newToolCallView, runToolCalls, STOPPED_BEFORE_RUN, ToolUseIds, type Approver, type PendingCall } from './toolCalls';
 
@@ -80,7 +81,7 @@ export class ChatSession {
   private readonly allowed = new Set<string>();
   private readonly reads = new MemoryReadTracker();
   private readonly estimator = new TokenEstimator();
-  private saving: Promise<void> = Promise.resolve();
+  private readonly saver: OrderedSaver;
   private compactHarder = false;
   /** The window the API reported in a "prompt is too long" error. */
   private learnedWindow?: number;
@@ -95,6 +96,7 @@ export class ChatSession {
     record?: ConversationRecord,
   ) {
     this.record = record ? normalizeInterrupted(record) : newConversation();
+    this.saver = new OrderedSaver(this.record, deps.save, deps.log);
     this.background.onChange((tasks) => this.emit({ type: 'backgroundTasks', tasks: tasks.map(backgroundView) }));
   }
 
@@ -170,7 +172,7 @@ export class ChatSession {
 
   /** Waits for pending saves. */
   async flush(): Promise<void> {
-    await this.saving;
+    await this.saver.flush();
   }
 
   rename(title: string): void {
@@ -535,18 +537,8 @@ export class ChatSession {
     }
   }
 
-  /** Saves in order; a failed save is logged and retried with the next one. */
   private persist(): Promise<void> {
-    const save = this.deps.save;
-    if (!save) return Promise.resolve();
-    this.record.updatedAt = Date.now();
-    const snapshot = structuredClone(this.record);
-    this.saving = this.saving.then(() =>
-      save(snapshot).catch((err: unknown) => {
-        this.deps.log?.error(`saving the conversation failed: ${err instanceof Error ? err.message : String(err)}`);
-      }),
-    );
-    return this.saving;
+    return this.saver.save();
   }
 }
 
