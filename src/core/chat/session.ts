@@ -9,10 +9,10 @@
  * Pure TypeScript (no vscode): the extension and `elixir-agent run` share it.
  */
 import type { ContentBlock, ContentBlockParam, MessageCreateParamsBase, TextBlockParam, Tool as ApiTool, ThinkingConfigParam, ToolResultBlockParam } from '@anthropic-ai/sdk/resources/messages';
-import type { BackgroundTaskView, BlockView, ErrorView, HostMessage, MessageView, ToolCallView, UsageView } from '../../shared/protocol';
+import type { BackgroundTaskView, BlockView, ErrorView, HostMessage, MessageView, ToolCallView } from '../../shared/protocol';
 import type { ModelClient, ModelLogger, StreamEvent } from '../model/client';
 import { classifyError, ModelError, noApiKeyError, type ModelErrorView } from '../model/errors';
-import { addUsage, usageView, ZERO_USAGE } from '../model/models';
+import { ZERO_USAGE } from '../model/models';
 import { BackgroundTasks, type BackgroundTaskInfo } from '../tools/backgroundTasks';
 import { MemoryReadTracker } from '../tools/nodeFiles';
 import type { ApprovalPolicy, FileAccess, Tool, ToolServices } from '../tools/types';
@@ -20,6 +20,7 @@ import { promptBudget, shortenOldToolResults, TokenEstimator, withCacheBreakpoin
 import { awaitsAnswer, newConversation, newMessageId, titleFrom, toApiMessages, type ConversationRecord, type StoredMessage } from './conversation';
 import { OrderedSaver } from './orderedSaver';
 import { chooseCut, summarizeMessages, transcript } from './summarize';
+import { promptTokens, usageFromApi, UsageTotals } from './usageTotals';
 import { malformedResult, newToolCallView, runToolCalls, STOPPED_BEFORE_RUN, ToolUseIds, type Approver, type PendingCall } from './toolCalls';
 
 export interface LoopSettings {
@@ -86,7 +87,7 @@ export class ChatSession {
   /** The window the API reported in a "prompt is too long" error. */
   private learnedWindow?: number;
   private folders: string[] = [];
-  private contextFill = 0;
+  private readonly usage: UsageTotals;
 
   /** This conversation's background shells: they end with it (dispose). */
   readonly background = new BackgroundTasks();
@@ -97,6 +98,7 @@ export class ChatSession {
   ) {
     this.record = record ? normalizeInterrupted(record) : newConversation();
     this.saver = new OrderedSaver(this.record, deps.save, deps.log);
+    this.usage = new UsageTotals(this.record, (m) => this.emit(m));
     this.background.onChange((tasks) => this.emit({ type: 'backgroundTasks', tasks: tasks.map(backgroundView) }));
   }
 
@@ -123,7 +125,7 @@ export class ChatSession {
   }
 
   get fill(): number {
-    return this.contextFill;
+    return this.usage.fill;
   }
 
   views(): MessageView[] {
@@ -238,10 +240,8 @@ export class ChatSession {
         };
         try {
           result = await client.stream(params, signal, (e) => this.onEvent(live, e));
-          const u = result.message.usage;
-          const prompt = u.input_tokens + (u.cache_read_input_tokens ?? 0) + (u.cache_creation_input_tokens ?? 0);
-          this.estimator.calibrate({ system: params.system, tools: params.tools, messages: params.messages }, prompt);
-          this.contextFill = Math.min(1, (prompt + u.output_tokens) / window);
+          this.estimator.calibrate({ system: params.system, tools: params.tools, messages: params.messages }, promptTokens(result.message.usage));
+          this.usage.measured(result.message.usage, window);
           break;
         } catch (err) {
           const view = err instanceof ModelError ? err.view : classifyError(err);
@@ -402,16 +402,10 @@ export class ChatSession {
     }
     stored.content = content;
     stored.stopReason = message.stop_reason;
-    const u = message.usage;
-    const usage = usageView(settings.model, {
-      inputTokens: u.input_tokens,
-      outputTokens: u.output_tokens,
-      cacheReadTokens: u.cache_read_input_tokens ?? 0,
-      cacheWriteTokens: u.cache_creation_input_tokens ?? 0,
-    });
+    const usage = usageFromApi(settings.model, message.usage);
     stored.view.usage = usage;
     stored.view.status = 'done';
-    this.addTotals(usage);
+    this.usage.add(usage);
     let error: ErrorView | undefined;
     if (message.stop_reason === 'max_tokens' && calls.length === 0) {
       error = {
@@ -507,9 +501,7 @@ export class ChatSession {
     try {
       const { summary, usage } = await summarizeMessages(client, model, text, signal);
       this.record.summary = { text: summary, throughMessageId: this.record.messages[cut].view.id, createdAt: Date.now() };
-      this.addTotals(
-        usageView(model, { inputTokens: usage.input_tokens, outputTokens: usage.output_tokens, cacheReadTokens: usage.cache_read_input_tokens ?? 0, cacheWriteTokens: usage.cache_creation_input_tokens ?? 0 }),
-      );
+      this.usage.add(usageFromApi(model, usage));
       this.notice(live, 'The earlier part of this conversation was summarized to fit the model’s context window. The full history stays visible here; the model sees the summary.');
       await this.persist();
     } catch (err) {
@@ -517,11 +509,6 @@ export class ChatSession {
       const view = classifyError(err);
       this.notice(live, `The conversation is near the model’s context window and older messages could not be summarized (${view.title}). Sending it as it is.`);
     }
-  }
-
-  private addTotals(usage: UsageView): void {
-    this.record.totals = addUsage(this.record.totals ?? ZERO_USAGE, usage);
-    this.emit({ type: 'totals', totals: this.record.totals, contextFill: this.contextFill });
   }
 
   private addMessage(m: StoredMessage): void {
