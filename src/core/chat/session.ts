@@ -16,10 +16,10 @@ import { ZERO_USAGE } from '../model/models';
 import { BackgroundTasks, type BackgroundTaskInfo } from '../tools/backgroundTasks';
 import { MemoryReadTracker } from '../tools/nodeFiles';
 import type { ApprovalPolicy, FileAccess, Tool, ToolServices } from '../tools/types';
-import { promptBudget, shortenOldToolResults, TokenEstimator, withCacheBreakpoints } from './context';
+import { withCacheBreakpoints } from './context';
+import { ContextFitter } from './contextFitter';
 import { awaitsAnswer, newConversation, newMessageId, titleFrom, toApiMessages, type ConversationRecord, type StoredMessage } from './conversation';
 import { OrderedSaver } from './orderedSaver';
-import { chooseCut, summarizeMessages, transcript } from './summarize';
 import { promptTokens, usageFromApi, UsageTotals } from './usageTotals';
 import { malformedResult, newToolCallView, runToolCalls, STOPPED_BEFORE_RUN, ToolUseIds, type Approver, type PendingCall } from './toolCalls';
 
@@ -81,11 +81,8 @@ export class ChatSession {
   private running?: { controller: AbortController; done: Promise<void> };
   private readonly allowed = new Set<string>();
   private readonly reads = new MemoryReadTracker();
-  private readonly estimator = new TokenEstimator();
   private readonly saver: OrderedSaver;
-  private compactHarder = false;
-  /** The window the API reported in a "prompt is too long" error. */
-  private learnedWindow?: number;
+  private readonly fitter: ContextFitter;
   private folders: string[] = [];
   private readonly usage: UsageTotals;
 
@@ -99,6 +96,7 @@ export class ChatSession {
     this.record = record ? normalizeInterrupted(record) : newConversation();
     this.saver = new OrderedSaver(this.record, deps.save, deps.log);
     this.usage = new UsageTotals(this.record, (m) => this.emit(m));
+    this.fitter = new ContextFitter(this.record, this.usage, () => this.persist());
     this.background.onChange((tasks) => this.emit({ type: 'backgroundTasks', tasks: tasks.map(backgroundView) }));
   }
 
@@ -225,10 +223,8 @@ export class ChatSession {
       const live = this.startAssistant(settings.model);
       let result;
       for (let attempt = 1; ; attempt++) {
-        const window = Math.min(configured, this.learnedWindow ?? Infinity);
-        const limit = promptBudget({ contextWindow: window, maxOutputTokens: settings.maxTokens });
-        await this.fitContext(live, setup.system, apiTools, this.compactHarder ? Math.round(limit * 0.6) : limit, client, settings.model, signal);
-        this.compactHarder = false;
+        const window = this.fitter.window(configured);
+        await this.fitter.fit({ system: setup.system, tools: apiTools }, { window, maxTokens: settings.maxTokens }, { client, id: settings.model }, signal, (text) => this.notice(live, text));
         const prepared = withCacheBreakpoints(setup.system, apiTools, toApiMessages(this.record));
         const params: Omit<MessageCreateParamsBase, 'stream'> = {
           model: settings.model,
@@ -240,18 +236,17 @@ export class ChatSession {
         };
         try {
           result = await client.stream(params, signal, (e) => this.onEvent(live, e));
-          this.estimator.calibrate({ system: params.system, tools: params.tools, messages: params.messages }, promptTokens(result.message.usage));
+          this.fitter.measured(params, promptTokens(result.message.usage));
           this.usage.measured(result.message.usage, window);
           break;
         } catch (err) {
           const view = err instanceof ModelError ? err.view : classifyError(err);
           if (view.kind === 'aborted' || signal.aborted) return this.finishStopped(live);
-          if (view.kind === 'context-window') this.learnFromOverflow(view.detail, params);
-          if (view.kind === 'context-window' && attempt === 1 && live.blocks.size === 0) {
-            this.compactHarder = true;
-            continue;
+          if (view.kind === 'context-window') {
+            this.fitter.overflowed(view.detail, params);
+            // Nothing shown yet: try once more, compacted harder.
+            if (attempt === 1 && live.blocks.size === 0) continue;
           }
-          if (view.kind === 'context-window') this.compactHarder = true;
           return this.finishError(live, view);
         }
       }
@@ -282,14 +277,6 @@ export class ChatSession {
       }
       await this.persist();
     }
-  }
-
-  /** "prompt is too long: 210000 tokens > 200000 maximum": the real window, and a calibration point. */
-  private learnFromOverflow(detail: string, params: { system?: unknown; tools?: unknown; messages: unknown }): void {
-    const m = /(\d+) tokens > (\d+) maximum/.exec(detail);
-    if (!m) return;
-    this.learnedWindow = Number(m[2]);
-    this.estimator.calibrate({ system: params.system, tools: params.tools, messages: params.messages }, Number(m[1]));
   }
 
   /** The tool_use ids taken in this conversation (earlier turns and this answer so far). */
@@ -484,31 +471,6 @@ export class ChatSession {
     if (!card) return;
     Object.assign(card, patch);
     this.emit({ type: 'toolUpdated', messageId: live.stored.view.id, call: { ...card } });
-  }
-
-  /** Keeps the prompt under `limit` tokens: shorten older tool results, then summarize older messages. */
-  private async fitContext(live: Live, system: TextBlockParam[], tools: ApiTool[], limit: number, client: ModelClient, model: string, signal: AbortSignal): Promise<void> {
-    const size = () => this.estimator.estimate({ system, tools, messages: toApiMessages(this.record) });
-    if (size() <= limit) return;
-    const shortened = shortenOldToolResults(this.record, () => size() <= limit);
-    if (shortened) this.notice(live, `${shortened} older tool result${shortened > 1 ? 's were' : ' was'} shortened to keep the conversation within the model’s context window.`);
-    if (size() <= limit) return this.persist();
-
-    const cut = chooseCut(this.record, Math.round(limit * 0.4), (m) => this.estimator.estimate([m.content, m.toolResults ?? []]));
-    if (cut < 0) return;
-    const from = this.record.summary ? this.record.messages.findIndex((m) => m.view.id === this.record.summary!.throughMessageId) + 1 : 0;
-    const text = transcript(this.record.messages.slice(from, cut + 1), this.record.summary?.text, Math.round(limit * 2));
-    try {
-      const { summary, usage } = await summarizeMessages(client, model, text, signal);
-      this.record.summary = { text: summary, throughMessageId: this.record.messages[cut].view.id, createdAt: Date.now() };
-      this.usage.add(usageFromApi(model, usage));
-      this.notice(live, 'The earlier part of this conversation was summarized to fit the model’s context window. The full history stays visible here; the model sees the summary.');
-      await this.persist();
-    } catch (err) {
-      if (signal.aborted) throw err;
-      const view = classifyError(err);
-      this.notice(live, `The conversation is near the model’s context window and older messages could not be summarized (${view.title}). Sending it as it is.`);
-    }
   }
 
   private addMessage(m: StoredMessage): void {
