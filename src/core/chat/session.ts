@@ -8,10 +8,10 @@
  * but not sent back, a stopped one is kept and marked as stopped.
  * Pure TypeScript (no vscode): the extension and `elixir-agent run` share it.
  */
-import type { ContentBlock, ContentBlockParam, MessageCreateParamsBase, TextBlockParam, Tool as ApiTool, ThinkingConfigParam, ToolResultBlockParam } from '@anthropic-ai/sdk/resources/messages';
-import type { BackgroundTaskView, BlockView, ErrorView, HostMessage, MessageView, ToolCallView } from '../../shared/protocol';
-import type { ModelClient, ModelLogger, StreamEvent } from '../model/client';
-import { classifyError, ModelError, noApiKeyError, type ModelErrorView } from '../model/errors';
+import type { ContentBlockParam, MessageCreateParamsBase, TextBlockParam, Tool as ApiTool, ThinkingConfigParam } from '@anthropic-ai/sdk/resources/messages';
+import type { BackgroundTaskView, ErrorView, HostMessage, MessageView } from '../../shared/protocol';
+import type { ModelClient, ModelLogger } from '../model/client';
+import { classifyError, ModelError, noApiKeyError } from '../model/errors';
 import { ZERO_USAGE } from '../model/models';
 import { BackgroundTasks, type BackgroundTaskInfo } from '../tools/backgroundTasks';
 import { MemoryReadTracker } from '../tools/nodeFiles';
@@ -20,8 +20,9 @@ import { withCacheBreakpoints } from './context';
 import { ContextFitter } from './contextFitter';
 import { awaitsAnswer, newConversation, newMessageId, titleFrom, toApiMessages, type ConversationRecord, type StoredMessage } from './conversation';
 import { OrderedSaver } from './orderedSaver';
-import { promptTokens, usageFromApi, UsageTotals } from './usageTotals';
-import { malformedResult, newToolCallView, runToolCalls, STOPPED_BEFORE_RUN, ToolUseIds, type Approver, type PendingCall } from './toolCalls';
+import { StreamedAnswer } from './streamedAnswer';
+import { runToolCalls, type Approver } from './toolCalls';
+import { promptTokens, UsageTotals } from './usageTotals';
 
 export interface LoopSettings {
   /** The resolved model id. */
@@ -66,16 +67,6 @@ export interface SessionDeps {
 export const CONTINUE_PROMPT = 'Continue from where you stopped.';
 const DEFAULT_MAX_TOOL_RESULT_CHARS = 60_000;
 
-/** `callId`: the tool_use id used for a tool call (the model's, unless it repeated one). */
-type Partial_ = { api: ContentBlock | undefined; viewIndex?: number; text: string; json: string; done?: ContentBlock; callId?: string };
-
-interface Live {
-  stored: StoredMessage;
-  blocks: Map<number, Partial_>;
-  cards: Map<string, ToolCallView>;
-  ids?: ToolUseIds;
-}
-
 export class ChatSession {
   private record: ConversationRecord;
   private running?: { controller: AbortController; done: Promise<void> };
@@ -83,7 +74,6 @@ export class ChatSession {
   private readonly reads = new MemoryReadTracker();
   private readonly saver: OrderedSaver;
   private readonly fitter: ContextFitter;
-  private folders: string[] = [];
   private readonly usage: UsageTotals;
 
   /** This conversation's background shells: they end with it (dispose). */
@@ -189,7 +179,7 @@ export class ChatSession {
         this.deps.log?.error(`chat loop failed: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
         const view = classifyError(err);
         const live = this.record.messages.at(-1);
-        if (live?.view.role === 'assistant' && live.view.status === 'streaming') this.finishError({ stored: live, blocks: new Map(), cards: new Map() }, view);
+        if (live?.view.role === 'assistant' && live.view.status === 'streaming') new StreamedAnswer(live, { record: this.record, folders: [], emit: (m) => this.emit(m) }).failed(view);
         else this.addMessage({ view: { id: newMessageId(), role: 'assistant', blocks: [], status: 'error', error: view, createdAt: Date.now() }, content: [], excluded: true });
       })
       .then(() => this.persist())
@@ -206,13 +196,12 @@ export class ChatSession {
     const setup = await this.deps.setup();
     const client = this.deps.client();
     const { settings } = setup;
-    if (!client.hasApiKey) return this.finishError(this.startAssistant(settings.model), noApiKeyError().view);
+    if (!client.hasApiKey) return this.startAnswer(settings.model, []).failed(noApiKeyError().view);
     const info = await client.modelInfo(settings.model);
     const configured = settings.contextWindow ?? info.contextWindow;
     const toolMap = new Map(setup.tools.map((t) => [t.name, t]));
     const given = this.deps.toolEnv();
     const env = { ...given, services: { ...given.services, background: this.background } };
-    this.folders = env.workspaceFolders;
     const apiTools: ApiTool[] = setup.tools.map((t) => ({ name: t.name, description: t.description, input_schema: t.inputSchema as ApiTool['input_schema'] }));
 
     for (let turn = 1; ; turn++) {
@@ -220,11 +209,11 @@ export class ChatSession {
         this.markTurnLimit(settings.maxTurns);
         return;
       }
-      const live = this.startAssistant(settings.model);
+      const live = this.startAnswer(settings.model, env.workspaceFolders);
       let result;
       for (let attempt = 1; ; attempt++) {
         const window = this.fitter.window(configured);
-        await this.fitter.fit({ system: setup.system, tools: apiTools }, { window, maxTokens: settings.maxTokens }, { client, id: settings.model }, signal, (text) => this.notice(live, text));
+        await this.fitter.fit({ system: setup.system, tools: apiTools }, { window, maxTokens: settings.maxTokens }, { client, id: settings.model }, signal, (text) => live.notice(text));
         const prepared = withCacheBreakpoints(setup.system, apiTools, toApiMessages(this.record));
         const params: Omit<MessageCreateParamsBase, 'stream'> = {
           model: settings.model,
@@ -235,22 +224,22 @@ export class ChatSession {
           ...(settings.thinking ? { thinking: settings.thinking } : {}),
         };
         try {
-          result = await client.stream(params, signal, (e) => this.onEvent(live, e));
+          result = await client.stream(params, signal, (e) => live.onEvent(e));
           this.fitter.measured(params, promptTokens(result.message.usage));
           this.usage.measured(result.message.usage, window);
           break;
         } catch (err) {
           const view = err instanceof ModelError ? err.view : classifyError(err);
-          if (view.kind === 'aborted' || signal.aborted) return this.finishStopped(live);
+          if (view.kind === 'aborted' || signal.aborted) return live.stopped();
           if (view.kind === 'context-window') {
             this.fitter.overflowed(view.detail, params);
             // Nothing shown yet: try once more, compacted harder.
-            if (attempt === 1 && live.blocks.size === 0) continue;
+            if (attempt === 1 && live.empty) continue;
           }
-          return this.finishError(live, view);
+          return live.failed(view);
         }
       }
-      const calls = this.finishAnswer(live, result.message, settings);
+      const calls = live.complete(result.message, settings, this.usage);
       await this.persist();
       if (calls.length === 0) return;
 
@@ -265,191 +254,21 @@ export class ChatSession {
           allowedForConversation: this.allowed,
           maxResultChars: settings.maxToolResultChars ?? DEFAULT_MAX_TOOL_RESULT_CHARS,
           workspaceFolders: env.workspaceFolders,
-          update: (call) => this.emit({ type: 'toolUpdated', messageId: live.stored.view.id, call }),
+          update: (call) => this.emit({ type: 'toolUpdated', messageId: live.id, call }),
         },
         signal,
       );
       live.stored.toolResults = results;
-      if (signal.aborted) {
-        live.stored.view.status = 'stopped';
-        this.emit({ type: 'messageUpdated', messageId: live.stored.view.id, status: 'stopped', usage: live.stored.view.usage });
-        return;
-      }
+      if (signal.aborted) return live.stoppedInTools();
       await this.persist();
     }
   }
 
-  /** The tool_use ids taken in this conversation (earlier turns and this answer so far). */
-  private toolIds(live: Live): ToolUseIds {
-    live.ids ??= new ToolUseIds(
-      new Set(this.record.messages.filter((m) => m !== live.stored).flatMap((m) => m.content.flatMap((b) => (typeof b === 'object' && b.type === 'tool_use' ? [b.id] : [])))),
-    );
-    return live.ids;
-  }
-
-  private startAssistant(model: string): Live {
+  /** A new assistant message, streaming; `folders`: the workspace folders its tool cards are shown against. */
+  private startAnswer(model: string, folders: string[]): StreamedAnswer {
     const stored: StoredMessage = { view: { id: newMessageId(), role: 'assistant', blocks: [], status: 'streaming', createdAt: Date.now() }, content: [], model };
     this.addMessage(stored);
-    return { stored, blocks: new Map(), cards: new Map() };
-  }
-
-  private addBlock(live: Live, block: BlockView): number {
-    live.stored.view.blocks.push(block);
-    this.emit({ type: 'blockAdded', messageId: live.stored.view.id, block });
-    return live.stored.view.blocks.length - 1;
-  }
-
-  private notice(live: Live, text: string): void {
-    this.addBlock(live, { kind: 'notice', text });
-  }
-
-  private onEvent(live: Live, e: StreamEvent): void {
-    const id = live.stored.view.id;
-    switch (e.type) {
-      case 'retry':
-        this.notice(live, `${e.reason}. Retrying in ${Math.max(1, Math.round(e.delayMs / 1000))} s (attempt ${e.attempt + 1} of ${e.maxRetries + 1})…`);
-        return;
-      case 'blockStart': {
-        const p: Partial_ = { api: e.block, text: '', json: '' };
-        live.blocks.set(e.index, p);
-        if (e.block.type === 'text') p.viewIndex = this.addBlock(live, { kind: 'text', text: '' });
-        else if (e.block.type === 'thinking') p.viewIndex = this.addBlock(live, { kind: 'thinking', text: '' });
-        else if (e.block.type === 'redacted_thinking') p.viewIndex = this.addBlock(live, { kind: 'thinking', text: '(redacted thinking)' });
-        else if (e.block.type === 'tool_use') {
-          p.callId = this.toolIds(live).claim(e.block.id);
-          const card = newToolCallView({ id: p.callId, name: e.block.name, input: {} }, this.folders);
-          live.cards.set(p.callId, card);
-          p.viewIndex = this.addBlock(live, { kind: 'tool', call: card });
-        }
-        return;
-      }
-      case 'textDelta':
-      case 'thinkingDelta': {
-        const p = live.blocks.get(e.index);
-        if (!p || p.viewIndex === undefined) return;
-        p.text += e.text;
-        const block = live.stored.view.blocks[p.viewIndex] as { text: string };
-        block.text += e.text;
-        this.emit({ type: 'textDelta', messageId: id, blockIndex: p.viewIndex, text: e.text });
-        return;
-      }
-      case 'inputJsonDelta': {
-        const p = live.blocks.get(e.index);
-        if (p) p.json += e.partialJson;
-        return;
-      }
-      case 'blockStop': {
-        const p = live.blocks.get(e.index);
-        if (!p) return;
-        p.done = e.block;
-        if (e.block.type === 'tool_use') {
-          const card = live.cards.get(p.callId ?? e.block.id);
-          if (!card) return;
-          const parsed = parseJson(p.json);
-          Object.assign(card, newToolCallView({ id: card.id, name: e.block.name, input: parsed.ok ? parsed.value : e.block.input }, this.folders));
-          this.emit({ type: 'toolUpdated', messageId: id, call: { ...card } });
-        }
-        return;
-      }
-    }
-  }
-
-  /** A completed answer: content for the API, usage, and the tool calls to run. */
-  private finishAnswer(live: Live, message: { content: ContentBlock[]; usage: { input_tokens: number; output_tokens: number; cache_read_input_tokens?: number | null; cache_creation_input_tokens?: number | null }; stop_reason: string | null }, settings: LoopSettings): PendingCall[] {
-    const stored = live.stored;
-    const calls: PendingCall[] = [];
-    const content: ContentBlockParam[] = [];
-    message.content.forEach((b, index) => {
-      if (b.type !== 'tool_use') {
-        const param = toParam(b);
-        if (param) content.push(param);
-        return;
-      }
-      const id = live.blocks.get(index)?.callId ?? this.toolIds(live).claim(b.id);
-      const json = live.blocks.get(index)?.json ?? '';
-      const parsed = parseJson(json);
-      if (!parsed.ok && message.stop_reason === 'max_tokens') {
-        this.setCard(live, id, { status: 'cancelled', isError: true, output: 'Not run: the answer reached max_tokens before this tool call was complete.' });
-        return;
-      }
-      content.push({ type: 'tool_use', id, name: b.name, input: parsed.ok ? parsed.value : (b.input ?? {}) });
-      calls.push({ id, name: b.name, input: parsed.ok ? parsed.value : b.input, inputError: parsed.ok ? undefined : parsed.error });
-      if (!live.cards.has(id)) {
-        // A block the stream did not announce (should not happen): show it anyway.
-        const card = newToolCallView({ id, name: b.name, input: b.input }, this.folders);
-        live.cards.set(id, card);
-        this.addBlock(live, { kind: 'tool', call: card });
-      }
-    });
-    // Repeated tool_use ids: the calls cannot be told apart, so none runs; each gets its own error result.
-    const problem = this.toolIds(live).problem(message.content.flatMap((b) => (b.type === 'tool_use' ? [b.id] : [])));
-    if (problem && calls.length) {
-      for (const call of calls) call.rejected = malformedResult(problem);
-      this.notice(live, `The model sent a malformed response: ${problem}. None of its tool calls ran; the model was told so.`);
-    }
-    stored.content = content;
-    stored.stopReason = message.stop_reason;
-    const usage = usageFromApi(settings.model, message.usage);
-    stored.view.usage = usage;
-    stored.view.status = 'done';
-    this.usage.add(usage);
-    let error: ErrorView | undefined;
-    if (message.stop_reason === 'max_tokens' && calls.length === 0) {
-      error = {
-        title: 'The answer reached the output limit',
-        detail: `The model stopped at max_tokens (${settings.maxTokens}, the elixirAgent.maxTokens setting). Continue to let it pick up where it stopped.`,
-        retryable: false,
-        action: 'continue',
-      };
-    } else if (message.stop_reason === 'refusal') {
-      error = { title: 'The model declined to answer', detail: 'The model stopped with a refusal. Rephrase the request or start a new conversation.', retryable: true };
-    }
-    stored.view.error = error;
-    this.emit({ type: 'messageUpdated', messageId: stored.view.id, status: 'done', usage, error });
-    return calls;
-  }
-
-  /** The user stopped the stream: keep what arrived, mark it stopped. */
-  private finishStopped(live: Live): void {
-    const stored = live.stored;
-    const content: ContentBlockParam[] = [];
-    const results: ToolResultBlockParam[] = [];
-    for (const [, p] of [...live.blocks.entries()].sort((a, b) => a[0] - b[0])) {
-      if (p.done) {
-        const param = toParam(p.done);
-        if (p.done.type === 'tool_use') {
-          const id = p.callId ?? p.done.id;
-          const parsed = parseJson(p.json);
-          if (!parsed.ok) {
-            this.setCard(live, id, { status: 'cancelled', isError: true, output: STOPPED_BEFORE_RUN });
-            continue;
-          }
-          content.push({ type: 'tool_use', id, name: p.done.name, input: parsed.value });
-          results.push({ type: 'tool_result', tool_use_id: id, is_error: true, content: STOPPED_BEFORE_RUN });
-          this.setCard(live, id, { status: 'cancelled', isError: true, output: STOPPED_BEFORE_RUN });
-        } else if (param) content.push(param);
-      } else if (p.api?.type === 'text' && p.text.trim()) {
-        content.push({ type: 'text', text: p.text });
-      } else if (p.api?.type === 'tool_use') {
-        this.setCard(live, p.callId ?? p.api.id, { status: 'cancelled', isError: true, output: STOPPED_BEFORE_RUN });
-      }
-    }
-    stored.content = content;
-    if (results.length) stored.toolResults = results;
-    stored.view.status = 'stopped';
-    this.emit({ type: 'messageUpdated', messageId: stored.view.id, status: 'stopped' });
-  }
-
-  /** A failed answer: shown with the error and a retry, never sent back to the API. */
-  private finishError(live: Live, view: ModelErrorView | ErrorView): void {
-    const stored = live.stored;
-    const { kind: _kind, status: _status, requestId, ...rest } = view as ModelErrorView;
-    const error: ErrorView = { ...rest, detail: requestId ? `${rest.detail} (request ${requestId})` : rest.detail };
-    for (const card of live.cards.values()) if (card.status === 'pending') this.setCard(live, card.id, { status: 'cancelled' });
-    stored.excluded = true;
-    stored.view.status = 'error';
-    stored.view.error = error;
-    this.emit({ type: 'messageUpdated', messageId: stored.view.id, status: 'error', error });
+    return new StreamedAnswer(stored, { record: this.record, folders, emit: (m) => this.emit(m) });
   }
 
   private markTurnLimit(maxTurns: number): void {
@@ -464,13 +283,6 @@ export class ChatSession {
     last.view.status = 'stopped';
     last.view.error = error;
     this.emit({ type: 'messageUpdated', messageId: last.view.id, status: 'stopped', usage: last.view.usage, error });
-  }
-
-  private setCard(live: Live, id: string, patch: Partial<ToolCallView>): void {
-    const card = live.cards.get(id);
-    if (!card) return;
-    Object.assign(card, patch);
-    this.emit({ type: 'toolUpdated', messageId: live.stored.view.id, call: { ...card } });
   }
 
   private addMessage(m: StoredMessage): void {
@@ -488,31 +300,6 @@ export class ChatSession {
 
   private persist(): Promise<void> {
     return this.saver.save();
-  }
-}
-
-function parseJson(json: string): { ok: true; value: unknown } | { ok: false; error: string } {
-  if (!json.trim()) return { ok: true, value: {} };
-  try {
-    return { ok: true, value: JSON.parse(json) };
-  } catch (err) {
-    return { ok: false, error: err instanceof Error ? err.message : String(err) };
-  }
-}
-
-/** A response block as a request block (what is sent back). */
-function toParam(b: ContentBlock): ContentBlockParam | undefined {
-  switch (b.type) {
-    case 'text':
-      return b.text ? { type: 'text', text: b.text } : undefined;
-    case 'thinking':
-      return b.signature ? { type: 'thinking', thinking: b.thinking, signature: b.signature } : undefined;
-    case 'redacted_thinking':
-      return { type: 'redacted_thinking', data: b.data };
-    case 'tool_use':
-      return { type: 'tool_use', id: b.id, name: b.name, input: b.input ?? {} };
-    default:
-      return undefined;
   }
 }
 
