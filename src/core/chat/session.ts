@@ -1,80 +1,40 @@
 /**
- * The agent loop for one conversation. It streams the model's answer, runs the
- * tools it asks for (policy, approval, parallel reads), feeds the results
- * back, and goes on until the model ends its turn, the user stops it, or the
- * turn limit is reached. Everything the user sees goes out as HostMessage
- * deltas; every completed message is saved. Failures become an inline error
- * with a retry, and never damage the conversation: a failed answer is shown
+ * One conversation, as the extension and `elixir-agent run` drive it: send,
+ * retry, continue, stop, rename, and the conversation's record, views,
+ * totals and background shells. Each answer is one run of the agent loop
+ * (agentLoop.ts); everything the user sees goes out as HostMessage deltas,
+ * every completed message is saved in order. Failures become an inline error
+ * with a retry and never damage the conversation: a failed answer is shown
  * but not sent back, a stopped one is kept and marked as stopped.
- * Pure TypeScript (no vscode): the extension and `elixir-agent run` share it.
+ * Pure TypeScript (no vscode).
  */
-import type { ContentBlockParam, MessageCreateParamsBase, TextBlockParam, Tool as ApiTool, ThinkingConfigParam } from '@anthropic-ai/sdk/resources/messages';
-import type { BackgroundTaskView, ErrorView, HostMessage, MessageView } from '../../shared/protocol';
-import type { ModelClient, ModelLogger } from '../model/client';
-import { classifyError, ModelError, noApiKeyError } from '../model/errors';
+import type { ContentBlockParam } from '@anthropic-ai/sdk/resources/messages';
+import type { BackgroundTaskView, HostMessage, MessageView } from '../../shared/protocol';
 import { ZERO_USAGE } from '../model/models';
 import { BackgroundTasks, type BackgroundTaskInfo } from '../tools/backgroundTasks';
 import { MemoryReadTracker } from '../tools/nodeFiles';
-import type { ApprovalPolicy, FileAccess, Tool, ToolServices } from '../tools/types';
-import { withCacheBreakpoints } from './context';
+import { AgentLoop, type LoopDeps } from './agentLoop';
 import { ContextFitter } from './contextFitter';
-import { awaitsAnswer, newConversation, newMessageId, titleFrom, toApiMessages, type ConversationRecord, type StoredMessage } from './conversation';
+import { awaitsAnswer, newConversation, newMessageId, titleFrom, type ConversationRecord, type StoredMessage } from './conversation';
 import { OrderedSaver } from './orderedSaver';
-import { StreamedAnswer } from './streamedAnswer';
-import { runToolCalls, type Approver } from './toolCalls';
-import { promptTokens, UsageTotals } from './usageTotals';
+import { UsageTotals } from './usageTotals';
 
-export interface LoopSettings {
-  /** The resolved model id. */
-  model: string;
-  maxTokens: number;
-  maxTurns: number;
-  /** Cap per tool result sent to the model (characters). */
-  maxToolResultChars?: number;
-  /** Overrides the model's context window (else the Models API, else the built-in table). */
-  contextWindow?: number;
-  thinking?: ThinkingConfigParam;
-}
+export type { LoopSettings, RunSetup, ToolEnvironment } from './agentLoop';
 
-/** What a run needs, resolved when it starts (the persona, tools or settings may have changed). */
-export interface RunSetup {
-  system: TextBlockParam[];
-  tools: Tool[];
-  settings: LoopSettings;
-}
-
-export interface ToolEnvironment {
-  workspaceFolders: string[];
-  cwd: string;
-  files: FileAccess;
-  services: ToolServices;
-}
-
-export interface SessionDeps {
-  /** The model client for this run (a fresh one picks up a changed key or base URL). */
-  client(): ModelClient;
-  setup(): Promise<RunSetup>;
-  policy: ApprovalPolicy;
-  approve: Approver;
-  /** Folders, file access and editor services for the tools (read at each run: folders can change). */
-  toolEnv(): ToolEnvironment;
+export interface SessionDeps extends LoopDeps {
   /** Saves the conversation (called as each message completes). */
   save?(record: ConversationRecord): Promise<void>;
   emit?(message: HostMessage): void;
-  log?: ModelLogger;
 }
 
 export const CONTINUE_PROMPT = 'Continue from where you stopped.';
-const DEFAULT_MAX_TOOL_RESULT_CHARS = 60_000;
 
 export class ChatSession {
-  private record: ConversationRecord;
+  private readonly record: ConversationRecord;
   private running?: { controller: AbortController; done: Promise<void> };
-  private readonly allowed = new Set<string>();
-  private readonly reads = new MemoryReadTracker();
   private readonly saver: OrderedSaver;
-  private readonly fitter: ContextFitter;
   private readonly usage: UsageTotals;
+  private readonly loop: AgentLoop;
 
   /** This conversation's background shells: they end with it (dispose). */
   readonly background = new BackgroundTasks();
@@ -86,7 +46,17 @@ export class ChatSession {
     this.record = record ? normalizeInterrupted(record) : newConversation();
     this.saver = new OrderedSaver(this.record, deps.save, deps.log);
     this.usage = new UsageTotals(this.record, (m) => this.emit(m));
-    this.fitter = new ContextFitter(this.record, this.usage, () => this.persist());
+    this.loop = new AgentLoop(deps, {
+      record: this.record,
+      background: this.background,
+      reads: new MemoryReadTracker(),
+      allowed: new Set<string>(),
+      fitter: new ContextFitter(this.record, this.usage, () => this.persist()),
+      usage: this.usage,
+      save: () => this.persist(),
+      emit: (m) => this.emit(m),
+      addMessage: (m) => this.addMessage(m),
+    });
     this.background.onChange((tasks) => this.emit({ type: 'backgroundTasks', tasks: tasks.map(backgroundView) }));
   }
 
@@ -170,18 +140,10 @@ export class ChatSession {
     void this.persist();
   }
 
-  // --- the loop ---
-
   private run(): Promise<void> {
     const controller = new AbortController();
-    const done = this.loop(controller.signal)
-      .catch((err: unknown) => {
-        this.deps.log?.error(`chat loop failed: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
-        const view = classifyError(err);
-        const live = this.record.messages.at(-1);
-        if (live?.view.role === 'assistant' && live.view.status === 'streaming') new StreamedAnswer(live, { record: this.record, folders: [], emit: (m) => this.emit(m) }).failed(view);
-        else this.addMessage({ view: { id: newMessageId(), role: 'assistant', blocks: [], status: 'error', error: view, createdAt: Date.now() }, content: [], excluded: true });
-      })
+    const done = this.loop
+      .run(controller.signal)
       .then(() => this.persist())
       .finally(() => {
         this.running = undefined;
@@ -190,99 +152,6 @@ export class ChatSession {
     this.running = { controller, done };
     this.emit({ type: 'busy', busy: true });
     return done;
-  }
-
-  private async loop(signal: AbortSignal): Promise<void> {
-    const setup = await this.deps.setup();
-    const client = this.deps.client();
-    const { settings } = setup;
-    if (!client.hasApiKey) return this.startAnswer(settings.model, []).failed(noApiKeyError().view);
-    const info = await client.modelInfo(settings.model);
-    const configured = settings.contextWindow ?? info.contextWindow;
-    const toolMap = new Map(setup.tools.map((t) => [t.name, t]));
-    const given = this.deps.toolEnv();
-    const env = { ...given, services: { ...given.services, background: this.background } };
-    const apiTools: ApiTool[] = setup.tools.map((t) => ({ name: t.name, description: t.description, input_schema: t.inputSchema as ApiTool['input_schema'] }));
-
-    for (let turn = 1; ; turn++) {
-      if (turn > settings.maxTurns) {
-        this.markTurnLimit(settings.maxTurns);
-        return;
-      }
-      const live = this.startAnswer(settings.model, env.workspaceFolders);
-      let result;
-      for (let attempt = 1; ; attempt++) {
-        const window = this.fitter.window(configured);
-        await this.fitter.fit({ system: setup.system, tools: apiTools }, { window, maxTokens: settings.maxTokens }, { client, id: settings.model }, signal, (text) => live.notice(text));
-        const prepared = withCacheBreakpoints(setup.system, apiTools, toApiMessages(this.record));
-        const params: Omit<MessageCreateParamsBase, 'stream'> = {
-          model: settings.model,
-          max_tokens: settings.maxTokens,
-          system: prepared.system,
-          messages: prepared.messages,
-          ...(prepared.tools.length ? { tools: prepared.tools } : {}),
-          ...(settings.thinking ? { thinking: settings.thinking } : {}),
-        };
-        try {
-          result = await client.stream(params, signal, (e) => live.onEvent(e));
-          this.fitter.measured(params, promptTokens(result.message.usage));
-          this.usage.measured(result.message.usage, window);
-          break;
-        } catch (err) {
-          const view = err instanceof ModelError ? err.view : classifyError(err);
-          if (view.kind === 'aborted' || signal.aborted) return live.stopped();
-          if (view.kind === 'context-window') {
-            this.fitter.overflowed(view.detail, params);
-            // Nothing shown yet: try once more, compacted harder.
-            if (attempt === 1 && live.empty) continue;
-          }
-          return live.failed(view);
-        }
-      }
-      const calls = live.complete(result.message, settings, this.usage);
-      await this.persist();
-      if (calls.length === 0) return;
-
-      const results = await runToolCalls(
-        calls,
-        live.cards,
-        {
-          tools: toolMap,
-          policy: this.deps.policy,
-          approve: this.deps.approve,
-          context: (s, onOutput, onProgress) => ({ ...env, signal: s, reads: this.reads, onOutput, onProgress }),
-          allowedForConversation: this.allowed,
-          maxResultChars: settings.maxToolResultChars ?? DEFAULT_MAX_TOOL_RESULT_CHARS,
-          workspaceFolders: env.workspaceFolders,
-          update: (call) => this.emit({ type: 'toolUpdated', messageId: live.id, call }),
-        },
-        signal,
-      );
-      live.stored.toolResults = results;
-      if (signal.aborted) return live.stoppedInTools();
-      await this.persist();
-    }
-  }
-
-  /** A new assistant message, streaming; `folders`: the workspace folders its tool cards are shown against. */
-  private startAnswer(model: string, folders: string[]): StreamedAnswer {
-    const stored: StoredMessage = { view: { id: newMessageId(), role: 'assistant', blocks: [], status: 'streaming', createdAt: Date.now() }, content: [], model };
-    this.addMessage(stored);
-    return new StreamedAnswer(stored, { record: this.record, folders, emit: (m) => this.emit(m) });
-  }
-
-  private markTurnLimit(maxTurns: number): void {
-    const last = this.record.messages.at(-1);
-    if (!last || last.view.role !== 'assistant') return;
-    const error: ErrorView = {
-      title: `Paused after ${maxTurns} model turns`,
-      detail: 'The agent reached its turn limit (maxTurns in the agent file, or the elixirAgent.maxTurns setting). Continue to let it go on.',
-      retryable: false,
-      action: 'continue',
-    };
-    last.view.status = 'stopped';
-    last.view.error = error;
-    this.emit({ type: 'messageUpdated', messageId: last.view.id, status: 'stopped', usage: last.view.usage, error });
   }
 
   private addMessage(m: StoredMessage): void {
