@@ -1,91 +1,40 @@
 /**
- * The agent loop for one conversation. It streams the model's answer, runs the
- * tools it asks for (policy, approval, parallel reads), feeds the results
- * back, and goes on until the model ends its turn, the user stops it, or the
- * turn limit is reached. Everything the user sees goes out as HostMessage
- * deltas; every completed message is saved. Failures become an inline error
- * with a retry, and never damage the conversation: a failed answer is shown
+ * One conversation, as the extension and `elixir-agent run` drive it: send,
+ * retry, continue, stop, rename, and the conversation's record, views,
+ * totals and background shells. Each answer is one run of the agent loop
+ * (agentLoop.ts); everything the user sees goes out as HostMessage deltas,
+ * every completed message is saved in order. Failures become an inline error
+ * with a retry and never damage the conversation: a failed answer is shown
  * but not sent back, a stopped one is kept and marked as stopped.
- * Pure TypeScript (no vscode): the extension and `elixir-agent run` share it.
+ * Pure TypeScript (no vscode).
  */
-import type { ContentBlock, ContentBlockParam, MessageCreateParamsBase, TextBlockParam, Tool as ApiTool, ThinkingConfigParam, ToolResultBlockParam } from '@anthropic-ai/sdk/resources/messages';
-import type { BackgroundTaskView, BlockView, ErrorView, HostMessage, MessageView, ToolCallView, UsageView } from '../../shared/protocol';
-import type { ModelClient, ModelLogger, StreamEvent } from '../model/client';
-import { classifyError, ModelError, noApiKeyError, type ModelErrorView } from '../model/errors';
-import { addUsage, usageView, ZERO_USAGE } from '../model/models';
+import type { ContentBlockParam } from '@anthropic-ai/sdk/resources/messages';
+import type { BackgroundTaskView, HostMessage, MessageView } from '../../shared/protocol';
+import { ZERO_USAGE } from '../model/models';
 import { BackgroundTasks, type BackgroundTaskInfo } from '../tools/backgroundTasks';
 import { MemoryReadTracker } from '../tools/nodeFiles';
-import type { ApprovalPolicy, FileAccess, Tool, ToolServices } from '../tools/types';
-import { promptBudget, shortenOldToolResults, TokenEstimator, withCacheBreakpoints } from './context';
-import { awaitsAnswer, newConversation, newMessageId, titleFrom, toApiMessages, type ConversationRecord, type StoredMessage } from './conversation';
-import { chooseCut, summarizeMessages, transcript } from './summarize';
-import { malformedResult, newToolCallView, runToolCalls, STOPPED_BEFORE_RUN, ToolUseIds, type Approver, type PendingCall } from './toolCalls';
+import { AgentLoop, type LoopDeps } from './agentLoop';
+import { ContextFitter } from './contextFitter';
+import { awaitsAnswer, newConversation, newMessageId, titleFrom, type ConversationRecord, type StoredMessage } from './conversation';
+import { OrderedSaver } from './orderedSaver';
+import { UsageTotals } from './usageTotals';
 
-export interface LoopSettings {
-  /** The resolved model id. */
-  model: string;
-  maxTokens: number;
-  maxTurns: number;
-  /** Cap per tool result sent to the model (characters). */
-  maxToolResultChars?: number;
-  /** Overrides the model's context window (else the Models API, else the built-in table). */
-  contextWindow?: number;
-  thinking?: ThinkingConfigParam;
-}
+export type { LoopSettings, RunSetup, ToolEnvironment } from './agentLoop';
 
-/** What a run needs, resolved when it starts (the persona, tools or settings may have changed). */
-export interface RunSetup {
-  system: TextBlockParam[];
-  tools: Tool[];
-  settings: LoopSettings;
-}
-
-export interface ToolEnvironment {
-  workspaceFolders: string[];
-  cwd: string;
-  files: FileAccess;
-  services: ToolServices;
-}
-
-export interface SessionDeps {
-  /** The model client for this run (a fresh one picks up a changed key or base URL). */
-  client(): ModelClient;
-  setup(): Promise<RunSetup>;
-  policy: ApprovalPolicy;
-  approve: Approver;
-  /** Folders, file access and editor services for the tools (read at each run: folders can change). */
-  toolEnv(): ToolEnvironment;
+export interface SessionDeps extends LoopDeps {
   /** Saves the conversation (called as each message completes). */
   save?(record: ConversationRecord): Promise<void>;
   emit?(message: HostMessage): void;
-  log?: ModelLogger;
 }
 
 export const CONTINUE_PROMPT = 'Continue from where you stopped.';
-const DEFAULT_MAX_TOOL_RESULT_CHARS = 60_000;
-
-/** `callId`: the tool_use id used for a tool call (the model's, unless it repeated one). */
-type Partial_ = { api: ContentBlock | undefined; viewIndex?: number; text: string; json: string; done?: ContentBlock; callId?: string };
-
-interface Live {
-  stored: StoredMessage;
-  blocks: Map<number, Partial_>;
-  cards: Map<string, ToolCallView>;
-  ids?: ToolUseIds;
-}
 
 export class ChatSession {
-  private record: ConversationRecord;
+  private readonly record: ConversationRecord;
   private running?: { controller: AbortController; done: Promise<void> };
-  private readonly allowed = new Set<string>();
-  private readonly reads = new MemoryReadTracker();
-  private readonly estimator = new TokenEstimator();
-  private saving: Promise<void> = Promise.resolve();
-  private compactHarder = false;
-  /** The window the API reported in a "prompt is too long" error. */
-  private learnedWindow?: number;
-  private folders: string[] = [];
-  private contextFill = 0;
+  private readonly saver: OrderedSaver;
+  private readonly usage: UsageTotals;
+  private readonly loop: AgentLoop;
 
   /** This conversation's background shells: they end with it (dispose). */
   readonly background = new BackgroundTasks();
@@ -95,6 +44,19 @@ export class ChatSession {
     record?: ConversationRecord,
   ) {
     this.record = record ? normalizeInterrupted(record) : newConversation();
+    this.saver = new OrderedSaver(this.record, deps.save, deps.log);
+    this.usage = new UsageTotals(this.record, (m) => this.emit(m));
+    this.loop = new AgentLoop(deps, {
+      record: this.record,
+      background: this.background,
+      reads: new MemoryReadTracker(),
+      allowed: new Set<string>(),
+      fitter: new ContextFitter(this.record, this.usage, () => this.persist()),
+      usage: this.usage,
+      save: () => this.persist(),
+      emit: (m) => this.emit(m),
+      addMessage: (m) => this.addMessage(m),
+    });
     this.background.onChange((tasks) => this.emit({ type: 'backgroundTasks', tasks: tasks.map(backgroundView) }));
   }
 
@@ -121,7 +83,7 @@ export class ChatSession {
   }
 
   get fill(): number {
-    return this.contextFill;
+    return this.usage.fill;
   }
 
   views(): MessageView[] {
@@ -170,7 +132,7 @@ export class ChatSession {
 
   /** Waits for pending saves. */
   async flush(): Promise<void> {
-    await this.saving;
+    await this.saver.flush();
   }
 
   rename(title: string): void {
@@ -178,18 +140,10 @@ export class ChatSession {
     void this.persist();
   }
 
-  // --- the loop ---
-
   private run(): Promise<void> {
     const controller = new AbortController();
-    const done = this.loop(controller.signal)
-      .catch((err: unknown) => {
-        this.deps.log?.error(`chat loop failed: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
-        const view = classifyError(err);
-        const live = this.record.messages.at(-1);
-        if (live?.view.role === 'assistant' && live.view.status === 'streaming') this.finishError({ stored: live, blocks: new Map(), cards: new Map() }, view);
-        else this.addMessage({ view: { id: newMessageId(), role: 'assistant', blocks: [], status: 'error', error: view, createdAt: Date.now() }, content: [], excluded: true });
-      })
+    const done = this.loop
+      .run(controller.signal)
       .then(() => this.persist())
       .finally(() => {
         this.running = undefined;
@@ -198,328 +152,6 @@ export class ChatSession {
     this.running = { controller, done };
     this.emit({ type: 'busy', busy: true });
     return done;
-  }
-
-  private async loop(signal: AbortSignal): Promise<void> {
-    const setup = await this.deps.setup();
-    const client = this.deps.client();
-    const { settings } = setup;
-    if (!client.hasApiKey) return this.finishError(this.startAssistant(settings.model), noApiKeyError().view);
-    const info = await client.modelInfo(settings.model);
-    const configured = settings.contextWindow ?? info.contextWindow;
-    const toolMap = new Map(setup.tools.map((t) => [t.name, t]));
-    const given = this.deps.toolEnv();
-    const env = { ...given, services: { ...given.services, background: this.background } };
-    this.folders = env.workspaceFolders;
-    const apiTools: ApiTool[] = setup.tools.map((t) => ({ name: t.name, description: t.description, input_schema: t.inputSchema as ApiTool['input_schema'] }));
-
-    for (let turn = 1; ; turn++) {
-      if (turn > settings.maxTurns) {
-        this.markTurnLimit(settings.maxTurns);
-        return;
-      }
-      const live = this.startAssistant(settings.model);
-      let result;
-      for (let attempt = 1; ; attempt++) {
-        const window = Math.min(configured, this.learnedWindow ?? Infinity);
-        const limit = promptBudget({ contextWindow: window, maxOutputTokens: settings.maxTokens });
-        await this.fitContext(live, setup.system, apiTools, this.compactHarder ? Math.round(limit * 0.6) : limit, client, settings.model, signal);
-        this.compactHarder = false;
-        const prepared = withCacheBreakpoints(setup.system, apiTools, toApiMessages(this.record));
-        const params: Omit<MessageCreateParamsBase, 'stream'> = {
-          model: settings.model,
-          max_tokens: settings.maxTokens,
-          system: prepared.system,
-          messages: prepared.messages,
-          ...(prepared.tools.length ? { tools: prepared.tools } : {}),
-          ...(settings.thinking ? { thinking: settings.thinking } : {}),
-        };
-        try {
-          result = await client.stream(params, signal, (e) => this.onEvent(live, e));
-          const u = result.message.usage;
-          const prompt = u.input_tokens + (u.cache_read_input_tokens ?? 0) + (u.cache_creation_input_tokens ?? 0);
-          this.estimator.calibrate({ system: params.system, tools: params.tools, messages: params.messages }, prompt);
-          this.contextFill = Math.min(1, (prompt + u.output_tokens) / window);
-          break;
-        } catch (err) {
-          const view = err instanceof ModelError ? err.view : classifyError(err);
-          if (view.kind === 'aborted' || signal.aborted) return this.finishStopped(live);
-          if (view.kind === 'context-window') this.learnFromOverflow(view.detail, params);
-          if (view.kind === 'context-window' && attempt === 1 && live.blocks.size === 0) {
-            this.compactHarder = true;
-            continue;
-          }
-          if (view.kind === 'context-window') this.compactHarder = true;
-          return this.finishError(live, view);
-        }
-      }
-      const calls = this.finishAnswer(live, result.message, settings);
-      await this.persist();
-      if (calls.length === 0) return;
-
-      const results = await runToolCalls(
-        calls,
-        live.cards,
-        {
-          tools: toolMap,
-          policy: this.deps.policy,
-          approve: this.deps.approve,
-          context: (s, onOutput, onProgress) => ({ ...env, signal: s, reads: this.reads, onOutput, onProgress }),
-          allowedForConversation: this.allowed,
-          maxResultChars: settings.maxToolResultChars ?? DEFAULT_MAX_TOOL_RESULT_CHARS,
-          workspaceFolders: env.workspaceFolders,
-          update: (call) => this.emit({ type: 'toolUpdated', messageId: live.stored.view.id, call }),
-        },
-        signal,
-      );
-      live.stored.toolResults = results;
-      if (signal.aborted) {
-        live.stored.view.status = 'stopped';
-        this.emit({ type: 'messageUpdated', messageId: live.stored.view.id, status: 'stopped', usage: live.stored.view.usage });
-        return;
-      }
-      await this.persist();
-    }
-  }
-
-  /** "prompt is too long: 210000 tokens > 200000 maximum": the real window, and a calibration point. */
-  private learnFromOverflow(detail: string, params: { system?: unknown; tools?: unknown; messages: unknown }): void {
-    const m = /(\d+) tokens > (\d+) maximum/.exec(detail);
-    if (!m) return;
-    this.learnedWindow = Number(m[2]);
-    this.estimator.calibrate({ system: params.system, tools: params.tools, messages: params.messages }, Number(m[1]));
-  }
-
-  /** The tool_use ids taken in this conversation (earlier turns and this answer so far). */
-  private toolIds(live: Live): ToolUseIds {
-    live.ids ??= new ToolUseIds(
-      new Set(this.record.messages.filter((m) => m !== live.stored).flatMap((m) => m.content.flatMap((b) => (typeof b === 'object' && b.type === 'tool_use' ? [b.id] : [])))),
-    );
-    return live.ids;
-  }
-
-  private startAssistant(model: string): Live {
-    const stored: StoredMessage = { view: { id: newMessageId(), role: 'assistant', blocks: [], status: 'streaming', createdAt: Date.now() }, content: [], model };
-    this.addMessage(stored);
-    return { stored, blocks: new Map(), cards: new Map() };
-  }
-
-  private addBlock(live: Live, block: BlockView): number {
-    live.stored.view.blocks.push(block);
-    this.emit({ type: 'blockAdded', messageId: live.stored.view.id, block });
-    return live.stored.view.blocks.length - 1;
-  }
-
-  private notice(live: Live, text: string): void {
-    this.addBlock(live, { kind: 'notice', text });
-  }
-
-  private onEvent(live: Live, e: StreamEvent): void {
-    const id = live.stored.view.id;
-    switch (e.type) {
-      case 'retry':
-        this.notice(live, `${e.reason}. Retrying in ${Math.max(1, Math.round(e.delayMs / 1000))} s (attempt ${e.attempt + 1} of ${e.maxRetries + 1})…`);
-        return;
-      case 'blockStart': {
-        const p: Partial_ = { api: e.block, text: '', json: '' };
-        live.blocks.set(e.index, p);
-        if (e.block.type === 'text') p.viewIndex = this.addBlock(live, { kind: 'text', text: '' });
-        else if (e.block.type === 'thinking') p.viewIndex = this.addBlock(live, { kind: 'thinking', text: '' });
-        else if (e.block.type === 'redacted_thinking') p.viewIndex = this.addBlock(live, { kind: 'thinking', text: '(redacted thinking)' });
-        else if (e.block.type === 'tool_use') {
-          p.callId = this.toolIds(live).claim(e.block.id);
-          const card = newToolCallView({ id: p.callId, name: e.block.name, input: {} }, this.folders);
-          live.cards.set(p.callId, card);
-          p.viewIndex = this.addBlock(live, { kind: 'tool', call: card });
-        }
-        return;
-      }
-      case 'textDelta':
-      case 'thinkingDelta': {
-        const p = live.blocks.get(e.index);
-        if (!p || p.viewIndex === undefined) return;
-        p.text += e.text;
-        const block = live.stored.view.blocks[p.viewIndex] as { text: string };
-        block.text += e.text;
-        this.emit({ type: 'textDelta', messageId: id, blockIndex: p.viewIndex, text: e.text });
-        return;
-      }
-      case 'inputJsonDelta': {
-        const p = live.blocks.get(e.index);
-        if (p) p.json += e.partialJson;
-        return;
-      }
-      case 'blockStop': {
-        const p = live.blocks.get(e.index);
-        if (!p) return;
-        p.done = e.block;
-        if (e.block.type === 'tool_use') {
-          const card = live.cards.get(p.callId ?? e.block.id);
-          if (!card) return;
-          const parsed = parseJson(p.json);
-          Object.assign(card, newToolCallView({ id: card.id, name: e.block.name, input: parsed.ok ? parsed.value : e.block.input }, this.folders));
-          this.emit({ type: 'toolUpdated', messageId: id, call: { ...card } });
-        }
-        return;
-      }
-    }
-  }
-
-  /** A completed answer: content for the API, usage, and the tool calls to run. */
-  private finishAnswer(live: Live, message: { content: ContentBlock[]; usage: { input_tokens: number; output_tokens: number; cache_read_input_tokens?: number | null; cache_creation_input_tokens?: number | null }; stop_reason: string | null }, settings: LoopSettings): PendingCall[] {
-    const stored = live.stored;
-    const calls: PendingCall[] = [];
-    const content: ContentBlockParam[] = [];
-    message.content.forEach((b, index) => {
-      if (b.type !== 'tool_use') {
-        const param = toParam(b);
-        if (param) content.push(param);
-        return;
-      }
-      const id = live.blocks.get(index)?.callId ?? this.toolIds(live).claim(b.id);
-      const json = live.blocks.get(index)?.json ?? '';
-      const parsed = parseJson(json);
-      if (!parsed.ok && message.stop_reason === 'max_tokens') {
-        this.setCard(live, id, { status: 'cancelled', isError: true, output: 'Not run: the answer reached max_tokens before this tool call was complete.' });
-        return;
-      }
-      content.push({ type: 'tool_use', id, name: b.name, input: parsed.ok ? parsed.value : (b.input ?? {}) });
-      calls.push({ id, name: b.name, input: parsed.ok ? parsed.value : b.input, inputError: parsed.ok ? undefined : parsed.error });
-      if (!live.cards.has(id)) {
-        // A block the stream did not announce (should not happen): show it anyway.
-        const card = newToolCallView({ id, name: b.name, input: b.input }, this.folders);
-        live.cards.set(id, card);
-        this.addBlock(live, { kind: 'tool', call: card });
-      }
-    });
-    // Repeated tool_use ids: the calls cannot be told apart, so none runs; each gets its own error result.
-    const problem = this.toolIds(live).problem(message.content.flatMap((b) => (b.type === 'tool_use' ? [b.id] : [])));
-    if (problem && calls.length) {
-      for (const call of calls) call.rejected = malformedResult(problem);
-      this.notice(live, `The model sent a malformed response: ${problem}. None of its tool calls ran; the model was told so.`);
-    }
-    stored.content = content;
-    stored.stopReason = message.stop_reason;
-    const u = message.usage;
-    const usage = usageView(settings.model, {
-      inputTokens: u.input_tokens,
-      outputTokens: u.output_tokens,
-      cacheReadTokens: u.cache_read_input_tokens ?? 0,
-      cacheWriteTokens: u.cache_creation_input_tokens ?? 0,
-    });
-    stored.view.usage = usage;
-    stored.view.status = 'done';
-    this.addTotals(usage);
-    let error: ErrorView | undefined;
-    if (message.stop_reason === 'max_tokens' && calls.length === 0) {
-      error = {
-        title: 'The answer reached the output limit',
-        detail: `The model stopped at max_tokens (${settings.maxTokens}, the elixirAgent.maxTokens setting). Continue to let it pick up where it stopped.`,
-        retryable: false,
-        action: 'continue',
-      };
-    } else if (message.stop_reason === 'refusal') {
-      error = { title: 'The model declined to answer', detail: 'The model stopped with a refusal. Rephrase the request or start a new conversation.', retryable: true };
-    }
-    stored.view.error = error;
-    this.emit({ type: 'messageUpdated', messageId: stored.view.id, status: 'done', usage, error });
-    return calls;
-  }
-
-  /** The user stopped the stream: keep what arrived, mark it stopped. */
-  private finishStopped(live: Live): void {
-    const stored = live.stored;
-    const content: ContentBlockParam[] = [];
-    const results: ToolResultBlockParam[] = [];
-    for (const [, p] of [...live.blocks.entries()].sort((a, b) => a[0] - b[0])) {
-      if (p.done) {
-        const param = toParam(p.done);
-        if (p.done.type === 'tool_use') {
-          const id = p.callId ?? p.done.id;
-          const parsed = parseJson(p.json);
-          if (!parsed.ok) {
-            this.setCard(live, id, { status: 'cancelled', isError: true, output: STOPPED_BEFORE_RUN });
-            continue;
-          }
-          content.push({ type: 'tool_use', id, name: p.done.name, input: parsed.value });
-          results.push({ type: 'tool_result', tool_use_id: id, is_error: true, content: STOPPED_BEFORE_RUN });
-          this.setCard(live, id, { status: 'cancelled', isError: true, output: STOPPED_BEFORE_RUN });
-        } else if (param) content.push(param);
-      } else if (p.api?.type === 'text' && p.text.trim()) {
-        content.push({ type: 'text', text: p.text });
-      } else if (p.api?.type === 'tool_use') {
-        this.setCard(live, p.callId ?? p.api.id, { status: 'cancelled', isError: true, output: STOPPED_BEFORE_RUN });
-      }
-    }
-    stored.content = content;
-    if (results.length) stored.toolResults = results;
-    stored.view.status = 'stopped';
-    this.emit({ type: 'messageUpdated', messageId: stored.view.id, status: 'stopped' });
-  }
-
-  /** A failed answer: shown with the error and a retry, never sent back to the API. */
-  private finishError(live: Live, view: ModelErrorView | ErrorView): void {
-    const stored = live.stored;
-    const { kind: _kind, status: _status, requestId, ...rest } = view as ModelErrorView;
-    const error: ErrorView = { ...rest, detail: requestId ? `${rest.detail} (request ${requestId})` : rest.detail };
-    for (const card of live.cards.values()) if (card.status === 'pending') this.setCard(live, card.id, { status: 'cancelled' });
-    stored.excluded = true;
-    stored.view.status = 'error';
-    stored.view.error = error;
-    this.emit({ type: 'messageUpdated', messageId: stored.view.id, status: 'error', error });
-  }
-
-  private markTurnLimit(maxTurns: number): void {
-    const last = this.record.messages.at(-1);
-    if (!last || last.view.role !== 'assistant') return;
-    const error: ErrorView = {
-      title: `Paused after ${maxTurns} model turns`,
-      detail: 'The agent reached its turn limit (maxTurns in the agent file, or the elixirAgent.maxTurns setting). Continue to let it go on.',
-      retryable: false,
-      action: 'continue',
-    };
-    last.view.status = 'stopped';
-    last.view.error = error;
-    this.emit({ type: 'messageUpdated', messageId: last.view.id, status: 'stopped', usage: last.view.usage, error });
-  }
-
-  private setCard(live: Live, id: string, patch: Partial<ToolCallView>): void {
-    const card = live.cards.get(id);
-    if (!card) return;
-    Object.assign(card, patch);
-    this.emit({ type: 'toolUpdated', messageId: live.stored.view.id, call: { ...card } });
-  }
-
-  /** Keeps the prompt under `limit` tokens: shorten older tool results, then summarize older messages. */
-  private async fitContext(live: Live, system: TextBlockParam[], tools: ApiTool[], limit: number, client: ModelClient, model: string, signal: AbortSignal): Promise<void> {
-    const size = () => this.estimator.estimate({ system, tools, messages: toApiMessages(this.record) });
-    if (size() <= limit) return;
-    const shortened = shortenOldToolResults(this.record, () => size() <= limit);
-    if (shortened) this.notice(live, `${shortened} older tool result${shortened > 1 ? 's were' : ' was'} shortened to keep the conversation within the model’s context window.`);
-    if (size() <= limit) return this.persist();
-
-    const cut = chooseCut(this.record, Math.round(limit * 0.4), (m) => this.estimator.estimate([m.content, m.toolResults ?? []]));
-    if (cut < 0) return;
-    const from = this.record.summary ? this.record.messages.findIndex((m) => m.view.id === this.record.summary!.throughMessageId) + 1 : 0;
-    const text = transcript(this.record.messages.slice(from, cut + 1), this.record.summary?.text, Math.round(limit * 2));
-    try {
-      const { summary, usage } = await summarizeMessages(client, model, text, signal);
-      this.record.summary = { text: summary, throughMessageId: this.record.messages[cut].view.id, createdAt: Date.now() };
-      this.addTotals(
-        usageView(model, { inputTokens: usage.input_tokens, outputTokens: usage.output_tokens, cacheReadTokens: usage.cache_read_input_tokens ?? 0, cacheWriteTokens: usage.cache_creation_input_tokens ?? 0 }),
-      );
-      this.notice(live, 'The earlier part of this conversation was summarized to fit the model’s context window. The full history stays visible here; the model sees the summary.');
-      await this.persist();
-    } catch (err) {
-      if (signal.aborted) throw err;
-      const view = classifyError(err);
-      this.notice(live, `The conversation is near the model’s context window and older messages could not be summarized (${view.title}). Sending it as it is.`);
-    }
-  }
-
-  private addTotals(usage: UsageView): void {
-    this.record.totals = addUsage(this.record.totals ?? ZERO_USAGE, usage);
-    this.emit({ type: 'totals', totals: this.record.totals, contextFill: this.contextFill });
   }
 
   private addMessage(m: StoredMessage): void {
@@ -535,43 +167,8 @@ export class ChatSession {
     }
   }
 
-  /** Saves in order; a failed save is logged and retried with the next one. */
   private persist(): Promise<void> {
-    const save = this.deps.save;
-    if (!save) return Promise.resolve();
-    this.record.updatedAt = Date.now();
-    const snapshot = structuredClone(this.record);
-    this.saving = this.saving.then(() =>
-      save(snapshot).catch((err: unknown) => {
-        this.deps.log?.error(`saving the conversation failed: ${err instanceof Error ? err.message : String(err)}`);
-      }),
-    );
-    return this.saving;
-  }
-}
-
-function parseJson(json: string): { ok: true; value: unknown } | { ok: false; error: string } {
-  if (!json.trim()) return { ok: true, value: {} };
-  try {
-    return { ok: true, value: JSON.parse(json) };
-  } catch (err) {
-    return { ok: false, error: err instanceof Error ? err.message : String(err) };
-  }
-}
-
-/** A response block as a request block (what is sent back). */
-function toParam(b: ContentBlock): ContentBlockParam | undefined {
-  switch (b.type) {
-    case 'text':
-      return b.text ? { type: 'text', text: b.text } : undefined;
-    case 'thinking':
-      return b.signature ? { type: 'thinking', thinking: b.thinking, signature: b.signature } : undefined;
-    case 'redacted_thinking':
-      return { type: 'redacted_thinking', data: b.data };
-    case 'tool_use':
-      return { type: 'tool_use', id: b.id, name: b.name, input: b.input ?? {} };
-    default:
-      return undefined;
+    return this.saver.save();
   }
 }
 

@@ -5,7 +5,7 @@
  */
 import * as assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, promises as fs, statSync } from 'node:fs';
+import { existsSync, promises as fs, readdirSync, statSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { ScriptedModelServer, turn } from '../../support/scriptedModelServer';
@@ -15,7 +15,8 @@ const cli = path.join(root, 'dist/cli.js');
 const KEY = 'sk-ant-cli-test-abcdef123456';
 
 function ensureBuilt(): void {
-  const sources = ['src/cli/run.ts', 'src/core/chat/session.ts', 'src/core/model/client.ts'].map((f) => statSync(path.join(root, f)).mtimeMs);
+  const chat = readdirSync(path.join(root, 'src/core/chat')).map((f) => `src/core/chat/${f}`);
+  const sources = ['src/cli/run.ts', 'src/core/model/client.ts', ...chat].map((f) => statSync(path.join(root, f)).mtimeMs);
   if (existsSync(cli) && statSync(cli).mtimeMs >= Math.max(...sources)) return;
   const r = spawnSync(process.execPath, [path.join(root, 'scripts/build.mjs')], { cwd: root, stdio: 'inherit' });
   assert.equal(r.status, 0, 'npm run build failed');
