@@ -91,6 +91,12 @@ export async function registerChat(rt: Runtime): Promise<ChatService> {
   const store = new ConversationStore(historyDir(rt.context), {
     maxConversations: vscode.workspace.getConfiguration(CONFIG_SECTION).get<number>('history.maxConversations', 200),
     log: rt.log,
+    onRepaired: ({ recovered }) => {
+      void vscode.window.showWarningMessage(
+        `Elixir Agent: the conversation history list was damaged and has been rebuilt from the saved conversations (${recovered} recovered).`,
+        'Show Log',
+      ).then((pick) => pick && rt.log.show());
+    },
   });
   const controller = new ChatController(rt, store, keys, toolProviders(rt));
   await controller.start();
