@@ -4,6 +4,7 @@
  * their own folders under src/vscode/ and are composed below.
  */
 import * as vscode from 'vscode';
+import { Config } from './config';
 import type { Services } from './services';
 import { registerMcp } from './mcp';
 import { registerIdeServer } from './ideServer';
@@ -17,10 +18,15 @@ export class Runtime implements vscode.Disposable {
   private readonly disposables: vscode.Disposable[] = [];
   private chatViewResolver?: (view: vscode.WebviewView, ctx: vscode.WebviewViewResolveContext, token: vscode.CancellationToken) => Promise<void> | void;
 
+  /** The extension's settings, typed, with change events. */
+  readonly config: Config;
+
   constructor(
     readonly context: vscode.ExtensionContext,
     readonly log: vscode.LogOutputChannel,
-  ) {}
+  ) {
+    this.config = this.track(new Config());
+  }
 
   registerCommand(id: string, handler: CommandHandler): void {
     this.commands.set(id, handler);

@@ -7,7 +7,7 @@ import { AgentRegistry } from './registry';
 export type { AgentsService, AgentsChangeEvent } from './service';
 
 export function registerAgents(rt: Runtime): AgentRegistry {
-  const registry = rt.track(new AgentRegistry({ context: rt.context, log: rt.log }));
+  const registry = rt.track(new AgentRegistry({ context: rt.context, log: rt.log, config: rt.config }));
   rt.services.agents = registry;
   rt.registerCommand(COMMANDS.pickAgent, (name?: unknown) => pickAgent(registry, name));
   rt.registerCommand(COMMANDS.createAgent, (args?: unknown) => createAgent(registry, args));

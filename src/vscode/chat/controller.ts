@@ -21,7 +21,8 @@ import { BUILTIN_TOOL_NAMES, READ_TOOL_NAMES } from '../../core/tools/names';
 import { NodeFileAccess } from '../../core/tools/nodeFiles';
 import type { ApprovalPolicy, UserApproval } from '../../core/tools/types';
 import type { ChatStateView, ConversationSummary, EnvironmentView, HostMessage, MentionItem, PersonaView, WebviewMessage } from '../../shared/protocol';
-import { CHAT_VIEW_ID, COMMANDS, CONFIG_SECTION, CONTEXT_KEYS } from '../ids';
+import { CHAT_VIEW_ID, COMMANDS, CONTEXT_KEYS } from '../ids';
+import type { Config } from '../config';
 import type { Runtime } from '../runtime';
 import { configuredBaseUrl, type ApiKeyStore } from '../secrets/apiKey';
 import type { ChatBackend } from './backend';
@@ -32,7 +33,6 @@ const DEFAULT_PERSONA = 'You are an expert Elixir and Phoenix engineer working i
 
 type Listener = (m: HostMessage) => void;
 
-const config = () => vscode.workspace.getConfiguration(CONFIG_SECTION);
 const folders = () => (vscode.workspace.workspaceFolders ?? []).filter((f) => f.uri.scheme === 'file').map((f) => f.uri.fsPath);
 
 export class ChatController implements ChatBackend, vscode.Disposable {
@@ -308,7 +308,7 @@ export class ChatController implements ChatBackend, vscode.Disposable {
     const persona = this.rt.services.agents?.active()?.name;
     return new ChatSession(
       {
-        client: () => new ModelClient({ apiKey: this.keys.key, baseURL: configuredBaseUrl(), logger: this.rt.log }),
+        client: () => new ModelClient({ apiKey: this.keys.key, baseURL: configuredBaseUrl(this.rt.config), logger: this.rt.log }),
         setup: () => this.setup(),
         policy: this.policy(),
         approve: (prompt, signal) => this.approve(prompt, signal),
@@ -337,7 +337,7 @@ export class ChatController implements ChatBackend, vscode.Disposable {
       tools = tools.filter((t) => enabled.has(t.name));
       unavailable = resolution.statuses.filter((s) => s.status !== 'available').map((s) => s.name);
     }
-    const model = agents ? (await agents.resolveModel(agent)).id : fallbackModel();
+    const model = agents ? (await agents.resolveModel(agent)).id : fallbackModel(this.rt.config);
     const memory = await agents?.projectMemory();
     const trusted = vscode.workspace.isTrusted;
     return {
@@ -356,8 +356,8 @@ export class ChatController implements ChatBackend, vscode.Disposable {
       tools,
       settings: {
         model,
-        maxTokens: Math.max(256, config().get<number>('maxTokens', 16_000)),
-        maxTurns: Math.max(1, agent?.maxTurns ?? config().get<number>('maxTurns', 50)),
+        maxTokens: this.rt.config.maxTokens(),
+        maxTurns: this.rt.config.maxTurns(agent?.maxTurns),
       },
     };
   }
@@ -483,8 +483,8 @@ export class ChatController implements ChatBackend, vscode.Disposable {
 }
 
 /** Without the agents feature: the elixirAgent.model setting (alias or id), else Sonnet. */
-function fallbackModel(): string {
-  const setting = config().get<string>('model', '').trim();
+function fallbackModel(config: Config): string {
+  const setting = config.get('model').trim();
   const family = aliasFamily(setting || 'sonnet');
   return family && family !== 'inherit' ? FALLBACK_MODELS[family] : setting || FALLBACK_MODELS.sonnet;
 }

@@ -15,7 +15,7 @@ import { createApprovalPolicy } from '../../core/tools/approval';
 import { NodeFileAccess } from '../../core/tools/nodeFiles';
 import { builtinTools } from '../../core/tools/registry';
 import { findRipgrep } from '../../core/tools/ripgrep';
-import { COMMANDS, CONFIG_SECTION } from '../ids';
+import { COMMANDS } from '../ids';
 import { editorDiagnostics } from '../ideServer/tools';
 import type { Runtime } from '../runtime';
 import { registerApiKey } from '../secrets/apiKey';
@@ -36,7 +36,7 @@ function historyDir(context: vscode.ExtensionContext): string {
 
 function registerDefaultTools(rt: Runtime): void {
   const registry = toolProviders(rt);
-  const config = () => vscode.workspace.getConfiguration(CONFIG_SECTION);
+  const { config } = rt;
   const diagnostics = editorDiagnostics();
   const folders = () => (vscode.workspace.workspaceFolders ?? []).filter((f) => f.uri.scheme === 'file').map((f) => f.uri.fsPath);
   if (!registry.has('builtin')) {
@@ -56,8 +56,8 @@ function registerDefaultTools(rt: Runtime): void {
       policy: (agent) =>
         rt.services.tools?.policy({ permissionMode: agent?.permissionMode, agentRules: agent && agentPermissionRules(agent) }) ??
         createApprovalPolicy({
-          tools: config().get<Record<string, unknown>>('approvals.tools', {}),
-          bashAllow: config().get<string[]>('approvals.bashAllow', []),
+          tools: config.get('approvals.tools'),
+          bashAllow: config.get('approvals.bashAllow'),
           permissionMode: agent?.permissionMode,
           agentRules: agent && agentPermissionRules(agent),
           homeDir: os.homedir(),
@@ -75,7 +75,7 @@ function registerDefaultTools(rt: Runtime): void {
         (
           rt.services.elixir?.tools() ??
           ideTools({
-            mixCommand: () => config().get<string>('mix.command'),
+            mixCommand: () => config.get('mix.command'),
             isTidewaveConnected: () => !!rt.services.mcp?.states().some((s) => s.tidewave && s.state === 'connected'),
           })
         ).filter((t) => vscode.workspace.isTrusted || t.readOnly),
@@ -89,7 +89,8 @@ export async function registerChat(rt: Runtime): Promise<ChatService> {
   const keys = await registerApiKey(rt);
   registerDefaultTools(rt);
   const store = new ConversationStore(historyDir(rt.context), {
-    maxConversations: vscode.workspace.getConfiguration(CONFIG_SECTION).get<number>('history.maxConversations', 200),
+    // Read at each save: a changed setting applies to the next save.
+    maxConversations: () => rt.config.maxConversations(),
     log: rt.log,
     onRepaired: ({ recovered }) => {
       void vscode.window.showWarningMessage(

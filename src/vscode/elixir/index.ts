@@ -10,7 +10,7 @@ import * as vscode from 'vscode';
 import type { MixProject } from '../../core/elixir/project';
 import { ideTools, type IdeToolsOptions } from '../../core/ide';
 import type { Tool, ToolServices } from '../../core/tools/types';
-import { COMMANDS, CONFIG_SECTION } from '../ids';
+import { COMMANDS } from '../ids';
 import type { Runtime } from '../runtime';
 import { registerActions } from './actions';
 import { editorDiagnosticsService, type EditorDiagnosticsService } from './diagnostics';
@@ -60,8 +60,8 @@ export interface ElixirService {
 export function registerElixir(rt: Runtime): ElixirService {
   const { log } = rt;
   const workspace = rt.track(new ElixirWorkspace(log));
-  const mix = rt.track(new MixDiagnosticsSource(workspace, log));
-  const servers = rt.track(new LanguageServers(workspace, log));
+  const mix = rt.track(new MixDiagnosticsSource(workspace, log, rt.config));
+  const servers = rt.track(new LanguageServers(workspace, log, rt.config));
   const diagnostics: EditorDiagnosticsService = editorDiagnosticsService({
     mix,
     projects: () => workspace.projects(),
@@ -119,7 +119,7 @@ export function registerElixir(rt: Runtime): ElixirService {
     languageServer: { current: () => servers.current(), ready: () => servers.ready(), restart: () => servers.restart(), onDidChange: servers.onDidChange },
     tools: () => {
       const options: IdeToolsOptions = {
-        mixCommand: () => vscode.workspace.getConfiguration(CONFIG_SECTION).get<string>('mix.command'),
+        mixCommand: () => rt.config.get('mix.command'),
         isTidewaveConnected: () => !!rt.services.mcp?.states().some((s) => s.tidewave && s.state === 'connected'),
       };
       return ideTools(options);

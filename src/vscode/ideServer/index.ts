@@ -10,7 +10,6 @@ import { ideTools } from '../../core/ide';
 import { IdeServer, workspaceFoldersTool } from '../../core/mcp/ideServer';
 import { MemoryReadTracker, NodeFileAccess } from '../../core/tools/nodeFiles';
 import type { DiagnosticsProvider, Tool, ToolContext } from '../../core/tools/types';
-import { CONFIG_SECTION } from '../ids';
 import type { Runtime } from '../runtime';
 import { editorDiagnostics, openFileTool } from './tools';
 
@@ -43,9 +42,8 @@ export function registerIdeServer(rt: Runtime, deps: IdeServerDeps = {}): IdeSer
   const fallbackDiagnostics = editorDiagnostics();
 
   const tools = (): Tool[] => {
-    const config = vscode.workspace.getConfiguration(CONFIG_SECTION);
     return [
-      ...ideTools({ mixCommand: () => config.get<string>('mix.command'), isTidewaveConnected: deps.isTidewaveConnected }),
+      ...ideTools({ mixCommand: () => rt.config.get('mix.command'), isTidewaveConnected: deps.isTidewaveConnected }),
       openFileTool(folders),
       workspaceFoldersTool(folders),
     ];
@@ -114,7 +112,7 @@ export function registerIdeServer(rt: Runtime, deps: IdeServerDeps = {}): IdeSer
   const apply = (): Promise<void> => {
     sync = sync
       .then(async () => {
-        const enabled = vscode.workspace.getConfiguration(CONFIG_SECTION).get<boolean>('ideServer.enabled', false);
+        const enabled = rt.config.get('ideServer.enabled');
         if (enabled) await start();
         else await stop();
       })
@@ -126,11 +124,7 @@ export function registerIdeServer(rt: Runtime, deps: IdeServerDeps = {}): IdeSer
     return sync;
   };
 
-  rt.track(
-    vscode.workspace.onDidChangeConfiguration((e) => {
-      if (e.affectsConfiguration(`${CONFIG_SECTION}.ideServer`)) void apply();
-    }),
-  );
+  rt.track(rt.config.onChange(['ideServer'], () => void apply()));
   rt.track(vscode.workspace.onDidChangeWorkspaceFolders(() => void server?.writeLock().catch((err: unknown) => log.warn(`ide server: ${String(err)}`))));
   rt.track({ dispose: () => stop() });
   void apply();

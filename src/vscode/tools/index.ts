@@ -15,7 +15,6 @@ import { MemoryReadTracker } from '../../core/tools/nodeFiles';
 import { builtinTools } from '../../core/tools/registry';
 import { findRipgrep } from '../../core/tools/ripgrep';
 import type { FileAccess, ReadTracker, Tool, ToolContext, ToolServices } from '../../core/tools/types';
-import { CONFIG_SECTION } from '../ids';
 import type { Runtime } from '../runtime';
 import { DiagnosticsAfterEdit } from './diagnostics';
 import { EditorFileAccess } from './files';
@@ -65,7 +64,7 @@ export function registerTools(rt: Runtime): ToolsService {
     }
     return ripgrep ?? undefined;
   };
-  const config = () => vscode.workspace.getConfiguration(CONFIG_SECTION);
+  const { config } = rt;
 
   /** Paths that need an explicit confirmation besides .vscode/ and friends (paths.ts): the open .code-workspace file. */
   const protectedPaths = (): string[] => {
@@ -87,7 +86,7 @@ export function registerTools(rt: Runtime): ToolsService {
       notebooks,
       protectedPaths: protectedPaths(),
     };
-    if (config().get<boolean>('bash.useTerminal', false)) services.bashMirror = terminal;
+    if (config.get('bash.useTerminal')) services.bashMirror = terminal;
     return { workspaceFolders: folders, cwd: folders[0] ?? path.resolve(rt.context.extensionPath), files, services };
   };
 
@@ -99,8 +98,8 @@ export function registerTools(rt: Runtime): ToolsService {
     policy(options = {}) {
       const current = () =>
         createApprovalPolicy({
-          tools: config().get<Record<string, unknown>>('approvals.tools', {}),
-          bashAllow: config().get<string[]>('approvals.bashAllow', []),
+          tools: config.get('approvals.tools'),
+          bashAllow: config.get('approvals.bashAllow'),
           permissionMode: options.permissionMode,
           agentRules: options.agentRules,
           homeDir: os.homedir(),
