@@ -33,9 +33,9 @@ export class Config implements vscode.Disposable {
     });
   }
 
-  /** The value of a setting (for a resource's folder when `scope` is given), else its default. */
+  /** The value of a setting (for a resource's folder when `scope` is given), else its default (also for a `null` in settings.json). */
   get<K extends SettingKey>(key: K, scope?: vscode.Uri): Settings[K] {
-    return vscode.workspace.getConfiguration(CONFIG_SECTION, scope).get<Settings[K]>(key, SETTING_DEFAULTS[key]);
+    return vscode.workspace.getConfiguration(CONFIG_SECTION, scope).get<Settings[K] | null>(key) ?? SETTING_DEFAULTS[key];
   }
 
   /** Where a setting's values come from (user, workspace, folder); for settings a repository may set (mcp.servers). */
