@@ -6,12 +6,11 @@
  * ENABLE_IDE_INTEGRATION, as Claude Code's extension sets them.
  */
 import * as vscode from 'vscode';
-import { ideTools } from '../../core/ide';
 import { IdeServer, workspaceFoldersTool } from '../../core/mcp/ideServer';
 import { MemoryReadTracker, NodeFileAccess } from '../../core/tools/nodeFiles';
 import type { DiagnosticsProvider, Tool, ToolContext } from '../../core/tools/types';
-import type { Runtime } from '../runtime';
-import { editorDiagnostics, openFileTool } from './tools';
+import type { FeatureContext } from '../context';
+import { openFileTool } from './tools';
 
 /** What the feature offers (services.ideServer): the running server, for status and tests. */
 export interface IdeServerService {
@@ -28,22 +27,21 @@ function folders(): string[] {
 }
 
 export interface IdeServerDeps {
-  /** The diagnostics the chat's getDiagnostics reads; default: every diagnostic the editor knows. */
-  diagnostics?: () => DiagnosticsProvider | undefined;
-  /** True while Tidewave is connected (executeCode mentions project_eval then). */
-  isTidewaveConnected?: () => boolean;
+  /** The diagnostics the chat's getDiagnostics reads (the Elixir feature's). */
+  diagnostics: DiagnosticsProvider;
+  /** getDiagnostics and executeCode as the chat has them (the Elixir feature's: settings, Tidewave's status). */
+  ideTools: () => Tool[];
 }
 
-export function registerIdeServer(rt: Runtime, deps: IdeServerDeps = {}): IdeServerService {
+export function registerIdeServer(rt: FeatureContext, deps: IdeServerDeps): IdeServerService {
   const { context, log } = rt;
   const env = context.environmentVariableCollection;
   env.persistent = false;
   env.description = 'Lets the Claude Code CLI use Elixir Agent\'s ide channel (diagnostics, Elixir evaluation).';
-  const fallbackDiagnostics = editorDiagnostics();
 
   const tools = (): Tool[] => {
     return [
-      ...ideTools({ mixCommand: () => rt.config.get('mix.command'), isTidewaveConnected: deps.isTidewaveConnected }),
+      ...deps.ideTools(),
       openFileTool(folders),
       workspaceFoldersTool(folders),
     ];
@@ -57,7 +55,7 @@ export function registerIdeServer(rt: Runtime, deps: IdeServerDeps = {}): IdeSer
       signal,
       files: new NodeFileAccess(),
       reads: new MemoryReadTracker(),
-      services: { diagnostics: deps.diagnostics?.() ?? fallbackDiagnostics },
+      services: { diagnostics: deps.diagnostics },
     };
   };
 

@@ -14,7 +14,7 @@ import type { Tool } from '../../core/tools/types';
 import { HeldSecrets } from '../../core/util/heldSecrets';
 import type { Config } from '../config';
 import { COMMANDS, SECRET_API_KEY } from '../ids';
-import type { Runtime } from '../runtime';
+import type { FeatureContext } from '../context';
 import { McpApprovals } from './approvals';
 import { McpStatusBar } from './statusBar';
 
@@ -24,6 +24,8 @@ export interface McpService {
   tools(): Tool[];
   /** Every configured server with its state, detail and tool names. */
   states(): McpServerStatus[];
+  /** True while a Tidewave server is connected (executeCode then points to project_eval). */
+  tidewaveConnected(): boolean;
   /** Fires when a server's state or tool list changes. */
   onDidChange(listener: () => void): vscode.Disposable;
   /** Reconnects one server by name, or all. */
@@ -65,7 +67,7 @@ export function serverSettings(config: Config): { user: unknown; project: Projec
   return { user: all?.globalValue, project };
 }
 
-export function registerMcp(rt: Runtime): McpService {
+export function registerMcp(rt: FeatureContext): McpService {
   const { context, log } = rt;
   const approvals = new McpApprovals(context.workspaceState, log);
   // Stdio-only approvals of earlier versions were keyed by the expanded definition: those servers ask once more.
@@ -134,6 +136,7 @@ export function registerMcp(rt: Runtime): McpService {
   const service: McpService = {
     tools: () => manager.tools(),
     states: () => manager.states(),
+    tidewaveConnected: () => manager.states().some((s) => s.tidewave && s.state === 'connected'),
     onDidChange: (listener) => {
       const sub = manager.onDidChange(listener);
       return new vscode.Disposable(() => sub.dispose());

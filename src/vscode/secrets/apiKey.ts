@@ -8,7 +8,7 @@
 import * as vscode from 'vscode';
 import type { Config } from '../config';
 import { COMMANDS, CONTEXT_KEYS, SECRET_API_KEY } from '../ids';
-import type { Runtime } from '../runtime';
+import type { FeatureContext } from '../context';
 
 export type KeySource = 'secret' | 'env' | 'none';
 
@@ -82,7 +82,7 @@ export function configuredBaseUrl(config: Config): string | undefined {
 }
 
 /** Registers elixirAgent.setApiKey / clearApiKey; returns the store. */
-export async function registerApiKey(rt: Runtime): Promise<ApiKeyStore> {
+export async function registerApiKey(rt: FeatureContext): Promise<ApiKeyStore> {
   const store = rt.track(await ApiKeyStore.create(rt.context.secrets));
 
   rt.registerCommand(COMMANDS.setApiKey, async (...args: unknown[]) => {

@@ -4,7 +4,7 @@
  * diagnostics after edits (an incremental mix compile for Elixir files, see
  * src/vscode/elixir/diagnostics.ts), VS Code's bundled ripgrep, the optional Bash
  * terminal) and the approval policy from settings and workspace trust.
- * The chat controller gets all of it from `rt.services.tools`.
+ * The chat gets all of it as `services.tools`.
  */
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -15,7 +15,8 @@ import { MemoryReadTracker } from '../../core/tools/nodeFiles';
 import { builtinTools } from '../../core/tools/registry';
 import { findRipgrep } from '../../core/tools/ripgrep';
 import type { FileAccess, ReadTracker, Tool, ToolContext, ToolServices } from '../../core/tools/types';
-import type { Runtime } from '../runtime';
+import type { FeatureContext } from '../context';
+import type { EditorDiagnosticsService } from '../elixir/diagnostics';
 import { DiagnosticsAfterEdit } from './diagnostics';
 import { EditorFileAccess } from './files';
 import { EditorNotebookAccess } from './notebooks';
@@ -51,7 +52,12 @@ function workspaceFolders(): string[] {
   return (vscode.workspace.workspaceFolders ?? []).filter((f) => f.uri.scheme === 'file').map((f) => f.uri.fsPath);
 }
 
-export function registerTools(rt: Runtime): ToolsService {
+export interface ToolsDeps {
+  /** The editor's diagnostics (the Elixir feature's): an edited Elixir file may be compiled by mix. */
+  diagnostics: Pick<EditorDiagnosticsService, 'compilesAfterEdit' | 'afterEdit'>;
+}
+
+export function registerTools(rt: FeatureContext, deps: ToolsDeps): ToolsService {
   const files = new EditorFileAccess();
   const notebooks = new EditorNotebookAccess();
   const diagnostics = rt.track(new DiagnosticsAfterEdit());
@@ -80,8 +86,8 @@ export function registerTools(rt: Runtime): ToolsService {
       ripgrepPath: ripgrepPath(),
       // An edited Elixir file is compiled (incrementally) when mix is its diagnostics source; else its diagnostics are awaited.
       diagnosticsAfterEdit: (absPath, signal) => {
-        const editor = rt.services.diagnostics;
-        return editor?.compilesAfterEdit(absPath) ? editor.afterEdit(absPath, signal) : diagnostics.collect(absPath, signal);
+        const editor = deps.diagnostics;
+        return editor.compilesAfterEdit(absPath) ? editor.afterEdit(absPath, signal) : diagnostics.collect(absPath, signal);
       },
       notebooks,
       protectedPaths: protectedPaths(),
