@@ -231,10 +231,11 @@ export class ChatViews implements vscode.Disposable {
   }
 }
 
-const VIEW_MESSAGES: ReadonlySet<string> = new Set<ViewMessage['type']>(['ready', 'openFile', 'insertAtCursor', 'copy', 'command', 'focus']);
+/** Every ViewMessage type (a Record, so the list cannot miss one). */
+const VIEW_MESSAGES: Record<ViewMessage['type'], true> = { ready: true, openFile: true, insertAtCursor: true, copy: true, command: true, focus: true };
 
 function isViewMessage(msg: { type: string }): msg is ViewMessage {
-  return VIEW_MESSAGES.has(msg.type);
+  return Object.hasOwn(VIEW_MESSAGES, msg.type);
 }
 
 /**
