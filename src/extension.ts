@@ -5,7 +5,7 @@
  */
 import * as vscode from 'vscode';
 import type { Runtime } from './vscode/runtime';
-import { CHAT_VIEW_ID, CONTEXT_KEYS } from './vscode/ids';
+import { CHAT_VIEW_ID, COMMANDS, CONTEXT_KEYS } from './vscode/ids';
 
 let runtimePromise: Promise<Runtime> | undefined;
 let runtimeInstance: Runtime | undefined;
@@ -42,9 +42,14 @@ export function activate(context: vscode.ExtensionContext): ExtensionApi {
     return runtimePromise;
   };
 
-  // Every contributed command dispatches to the runtime, loaded on first use.
+  // Every contributed command dispatches to the runtime, loaded on first use;
+  // Show Log never waits for it (it is how a slow or failed start is diagnosed).
   const commands = (context.extension.packageJSON.contributes?.commands ?? []) as Array<{ command: string }>;
   for (const { command } of commands) {
+    if (command === COMMANDS.showLog) {
+      context.subscriptions.push(vscode.commands.registerCommand(command, () => log.show()));
+      continue;
+    }
     context.subscriptions.push(
       vscode.commands.registerCommand(command, async (...args: unknown[]) => {
         const rt = await loadRuntime();

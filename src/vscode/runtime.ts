@@ -1,26 +1,46 @@
 /**
  * The runtime: everything heavy, loaded on first use (see extension.ts).
- * Each feature registers its commands and services here. Features live in
- * their own folders under src/vscode/ and are composed below.
+ * This is the composition root: it builds each feature once, in dependency
+ * order, and hands each the services it needs as required arguments.
+ * Features see only the small FeatureContext (context.ts), never this module.
  */
 import * as vscode from 'vscode';
-import type { Services } from './services';
-import { registerMcp } from './mcp';
+import { registerAgents } from './agents';
+import { registerChat } from './chat';
+import { registerChatView } from './chat/view';
+import { Config } from './config';
+import type { CommandHandler, FeatureContext } from './context';
+import { registerElixir } from './elixir';
+import { registerActions } from './elixir/actions';
+import { COMMANDS } from './ids';
 import { registerIdeServer } from './ideServer';
+import { registerMcp } from './mcp';
+import type { Services } from './services';
+import { registerTools } from './tools';
 
-export type CommandHandler = (...args: unknown[]) => unknown;
+export type { CommandHandler } from './context';
 
-export class Runtime implements vscode.Disposable {
-  /** What features offer each other (see services.ts). */
-  readonly services: Services = {};
+type ChatViewResolver = (view: vscode.WebviewView, ctx: vscode.WebviewViewResolveContext, token: vscode.CancellationToken) => Promise<void> | void;
+
+export class Runtime implements FeatureContext, vscode.Disposable {
+  readonly config: Config;
+  private built?: Services;
   private readonly commands = new Map<string, CommandHandler>();
   private readonly disposables: vscode.Disposable[] = [];
-  private chatViewResolver?: (view: vscode.WebviewView, ctx: vscode.WebviewViewResolveContext, token: vscode.CancellationToken) => Promise<void> | void;
+  private chatViewResolver?: ChatViewResolver;
 
   constructor(
     readonly context: vscode.ExtensionContext,
     readonly log: vscode.LogOutputChannel,
-  ) {}
+  ) {
+    this.config = this.track(new Config());
+  }
+
+  /** What the features offer each other (see services.ts); complete once createRuntime has returned. */
+  get services(): Services {
+    if (!this.built) throw new Error('the runtime is still starting');
+    return this.built;
+  }
 
   registerCommand(id: string, handler: CommandHandler): void {
     this.commands.set(id, handler);
@@ -42,7 +62,7 @@ export class Runtime implements vscode.Disposable {
     }
   }
 
-  setChatViewResolver(resolver: Runtime['chatViewResolver']): void {
+  setChatViewResolver(resolver: ChatViewResolver): void {
     this.chatViewResolver = resolver;
   }
 
@@ -57,6 +77,11 @@ export class Runtime implements vscode.Disposable {
     return d;
   }
 
+  /** Called once by createRuntime, when every feature is built. */
+  compose(services: Services): void {
+    this.built = services;
+  }
+
   async dispose(): Promise<void> {
     for (const d of this.disposables.splice(0).reverse()) {
       try {
@@ -68,21 +93,24 @@ export class Runtime implements vscode.Disposable {
   }
 }
 
+/**
+ * Builds every feature. Nothing here waits for slow work (mix project
+ * detection, language servers, MCP connections): those start in the
+ * background and their results reach the features through events.
+ */
 export async function createRuntime(context: vscode.ExtensionContext, log: vscode.LogOutputChannel): Promise<Runtime> {
   const rt = new Runtime(context, log);
-  rt.registerCommand('elixirAgent.showLog', () => log.show());
-  // --- features register here (one line each) ---
-  (await import('./agents/index.js')).registerAgents(rt);
-  rt.services.mcp = registerMcp(rt);
-  rt.services.ideServer = registerIdeServer(rt, {
-    isTidewaveConnected: () => !!rt.services.mcp?.states().some((s) => s.tidewave && s.state === 'connected'),
-    diagnostics: () => rt.services.diagnostics,
-  });
-  rt.services.tools = (await import('./tools/index.js')).registerTools(rt);
-  (await import('./elixir/index.js')).registerElixir(rt);
-  (await import('./chat/view.js')).registerChatView(rt, () => rt.services.chatBackend);
-  await (await import('./chat/index.js')).registerChat(rt);
-  // --- end features ---
+  rt.registerCommand(COMMANDS.showLog, () => log.show());
+  const agents = registerAgents(rt);
+  const mcp = registerMcp(rt);
+  const elixir = registerElixir(rt, { mcp });
+  const ideServer = registerIdeServer(rt, { diagnostics: elixir.diagnostics, ideTools: () => elixir.service.tools() });
+  const tools = registerTools(rt, { diagnostics: elixir.diagnostics });
+  const chat = await registerChat(rt, { agents, mcp, elixir: elixir.service, tools });
+  registerActions(rt, { chat, elixir: elixir.service, runMixCompile: elixir.runMixCompile });
+  const views = registerChatView(rt, chat.backend);
+  rt.setChatViewResolver((view) => views.resolveView(view));
+  rt.compose({ agents, mcp, elixir: elixir.service, diagnostics: elixir.diagnostics, ideServer, tools, chat });
   log.info('Elixir Agent runtime ready');
   return rt;
 }

@@ -1,28 +1,29 @@
 /**
- * Services that features offer each other inside the runtime. Each feature
- * fills its own field in createRuntime (runtime.ts); consumers must cope with
- * a field being absent (feature disabled, e.g. in Restricted Mode).
- * Add a field for your feature here (additive edits only).
+ * What the runtime's features offer each other and the tests
+ * (`(await api.runtime()).services`). Every field is built by the
+ * composition root (runtime.ts) before the runtime is handed out; a feature
+ * receives the services it needs as arguments of its register function.
  */
+import type { AgentsService } from './agents/service';
+import type { ChatService } from './chat';
+import type { EditorDiagnosticsService, ElixirService } from './elixir';
+import type { IdeServerService } from './ideServer';
+import type { McpService } from './mcp';
+import type { ToolsService } from './tools';
+
 export interface Services {
-  /** Put text in the chat input (visible, editable) and optionally send it. Owned by the chat controller. */
-  chat?: {
-    prefill(text: string, options?: { send?: boolean }): Promise<void>;
-    /** The ChatBackend the chat webviews (view.ts) talk to. */
-    backend: import('./chat/controller').ChatController;
-  };
   /** Agent personas: loaded files, the active one, problems, resolved persona view. Owned by src/vscode/agents. */
-  agents?: import('./agents/service').AgentsService;
+  readonly agents: AgentsService;
   /** MCP servers (.mcp.json, settings, Tidewave): their tools, states and hints. Owned by src/vscode/mcp. */
-  mcp?: import('./mcp').McpService;
-  /** The ide MCP server for the Claude Code CLI (elixirAgent.ideServer.enabled). Owned by src/vscode/ideServer. */
-  ideServer?: import('./ideServer').IdeServerService;
-  /** Builtin tools, their editor ToolContext and the approval policy from settings and trust. Owned by src/vscode/tools. */
-  tools?: import('./tools').ToolsService;
+  readonly mcp: McpService;
   /** Mix projects (summary, prompt section), mix compile source, language servers, the ide tools. Owned by src/vscode/elixir. */
-  elixir?: import('./elixir').ElixirService;
+  readonly elixir: ElixirService;
   /** Every diagnostic the editor knows in getDiagnostics' shape, with settle() and afterEdit(). Owned by src/vscode/elixir. */
-  diagnostics?: import('./elixir').EditorDiagnosticsService;
-  /** The conversation the chat webviews show and drive (sidebar view and editor tab). Set by the chat controller; read by src/vscode/chat/view.ts. */
-  chatBackend?: import('./chat/backend').ChatBackend;
+  readonly diagnostics: EditorDiagnosticsService;
+  /** The ide MCP server for the Claude Code CLI (elixirAgent.ideServer.enabled). Owned by src/vscode/ideServer. */
+  readonly ideServer: IdeServerService;
+  /** Builtin tools, their editor ToolContext and the approval policy from settings and trust. Owned by src/vscode/tools. */
+  readonly tools: ToolsService;
+  /** The conversation (the backend the chat webviews talk to) and the chat input. Owned by src/vscode/chat. */
+  readonly chat: ChatService;
 }

@@ -6,7 +6,8 @@
  * or a killed extension host leaves either the old or the new file, never a
  * half-written one; a leftover temporary file is ignored and cleaned up.
  * The index is derived data: when it is missing or unreadable it is rebuilt
- * from the conversation files.
+ * from the conversation files, with a warning in the log and `onRepaired`
+ * (the editor tells the user).
  */
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
@@ -25,9 +26,19 @@ const TMP_SUFFIX = '.tmp';
 const ID_PATTERN = /^[A-Za-z0-9_-]{1,80}$/;
 
 export interface StoreOptions {
-  /** Conversations kept; older ones are deleted (never the open one). */
-  maxConversations?: number;
+  /** Conversations kept; older ones are deleted (never the open one). A function is read at each save (a setting that may change). */
+  maxConversations?: number | (() => number);
   log?: { warn(message: string): void };
+  /** The index was damaged (or lost while conversations remained) and was rebuilt from the conversation files. */
+  onRepaired?: (repair: IndexRepair) => void;
+}
+
+/** What a rebuild of the index found. */
+export interface IndexRepair {
+  /** Why the index was rebuilt: `missing` (conversations without an index) or the parse problem. */
+  reason: string;
+  /** Conversations recovered from their files. */
+  recovered: number;
 }
 
 /** Writes `text` to `file` atomically. */
@@ -186,8 +197,19 @@ export class ConversationStore {
       const parsed = JSON.parse(await fs.readFile(this.indexFile, 'utf8')) as IndexFile;
       if (parsed?.version !== 1 || !Array.isArray(parsed.conversations)) throw new Error('unexpected index format');
       index = await this.reconcile(parsed);
-    } catch {
+    } catch (err) {
       index = await this.rebuildIndex();
+      const missing = (err as NodeJS.ErrnoException | undefined)?.code === 'ENOENT';
+      // No index and no conversations is a fresh workspace, not a repair.
+      if (!missing || index.conversations.length > 0) {
+        const reason = missing ? 'missing' : err instanceof Error ? err.message : String(err);
+        this.options.log?.warn(`the history index (${this.indexFile}) was ${missing ? 'missing' : `damaged (${reason})`}; rebuilt it from ${index.conversations.length} conversation file(s)`);
+        try {
+          this.options.onRepaired?.({ reason, recovered: index.conversations.length });
+        } catch {
+          // a listener's failure must not break loading the history
+        }
+      }
     }
     await this.removeStaleTemps();
     this.index ??= index;
@@ -263,7 +285,8 @@ export class ConversationStore {
   }
 
   private async prune(index: IndexFile): Promise<void> {
-    const max = this.options.maxConversations ?? 200;
+    const option = this.options.maxConversations;
+    const max = (typeof option === 'function' ? option() : option) ?? 200;
     if (index.conversations.length <= max) return;
     const sorted = [...index.conversations].sort((a, b) => b.updatedAt - a.updatedAt);
     const keep = new Set(sorted.slice(0, max).map((c) => c.id));

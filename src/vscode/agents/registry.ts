@@ -29,7 +29,8 @@ import {
 import { modelsApiLister } from '../../core/agents/modelsApi';
 import { claudeConfigDir } from '../../core/util/claudeConfig';
 import type { PersonaView } from '../../shared/protocol';
-import { CONFIG_SECTION, SECRET_API_KEY } from '../ids';
+import type { Config } from '../config';
+import { SECRET_API_KEY } from '../ids';
 import type { AgentsChangeEvent, AgentsService } from './service';
 
 export const DEFAULT_AGENT = 'elixir-expert';
@@ -41,6 +42,7 @@ const RELOAD_DELAY_MS = 75;
 export interface AgentRegistryOptions {
   context: vscode.ExtensionContext;
   log: vscode.LogOutputChannel;
+  config: Config;
   /** Default: the extension's media/agents. */
   bundledDir?: string;
   /** The user's Claude Code folder, whose agents/ holds user agents. Default: $CLAUDE_CONFIG_DIR, else ~/.claude. */
@@ -83,9 +85,9 @@ export class AgentRegistry implements AgentsService, vscode.Disposable {
         this.watch();
         this.scheduleReload();
       }),
-      vscode.workspace.onDidChangeConfiguration((e) => {
-        if (e.affectsConfiguration(`${CONFIG_SECTION}.modelAliases`) || e.affectsConfiguration(`${CONFIG_SECTION}.baseUrl`)) this.modelResolver = undefined;
-        if (e.affectsConfiguration(`${CONFIG_SECTION}.agent`) || e.affectsConfiguration(`${CONFIG_SECTION}.model`)) this.fire('settings');
+      options.config.onDidChange((e) => {
+        if (e.affects('modelAliases') || e.affects('baseUrl')) this.modelResolver = undefined;
+        if (e.affects('agent') || e.affects('model')) this.fire('settings');
       }),
       options.context.secrets.onDidChange((e) => {
         if (e.key === SECRET_API_KEY) this.modelResolver = undefined;
@@ -128,7 +130,7 @@ export class AgentRegistry implements AgentsService, vscode.Disposable {
 
   /** The setting, if it names an agent. */
   settingAgent(): string | undefined {
-    const value = vscode.workspace.getConfiguration(CONFIG_SECTION).get<string>('agent')?.trim();
+    const value = this.options.config.get('agent').trim();
     return value || undefined;
   }
 
@@ -163,7 +165,7 @@ export class AgentRegistry implements AgentsService, vscode.Disposable {
   }
 
   async resolveModel(agent: AgentDefinition | undefined = this.active()): Promise<ResolvedModel> {
-    const override = vscode.workspace.getConfiguration(CONFIG_SECTION).get<string>('model')?.trim();
+    const override = this.options.config.get('model').trim();
     return (await this.resolver()).resolve(override || agent?.model);
   }
 
@@ -204,11 +206,11 @@ export class AgentRegistry implements AgentsService, vscode.Disposable {
 
   private async resolver(): Promise<ModelResolver> {
     if (this.modelResolver) return this.modelResolver;
-    const config = vscode.workspace.getConfiguration(CONFIG_SECTION);
+    const { config } = this.options;
     const apiKey = (await this.options.context.secrets.get(SECRET_API_KEY)) || process.env.ANTHROPIC_API_KEY;
-    const baseURL = config.get<string>('baseUrl')?.trim() || process.env.ANTHROPIC_BASE_URL || undefined;
+    const baseURL = config.get('baseUrl').trim() || process.env.ANTHROPIC_BASE_URL || undefined;
     this.modelResolver = new ModelResolver({
-      overrides: config.get<Record<string, string>>('modelAliases') ?? {},
+      overrides: config.get('modelAliases'),
       listModels: apiKey ? modelsApiLister({ apiKey, baseURL }) : undefined,
     });
     return this.modelResolver;

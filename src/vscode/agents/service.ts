@@ -1,5 +1,5 @@
 /**
- * What the agents feature offers the rest of the runtime (`rt.services.agents`):
+ * What the agents feature offers the rest of the runtime (`services.agents`):
  * the loaded personas, the active one, their problems, and the resolved
  * persona view for the chat.
  */

@@ -1,75 +1,72 @@
 /**
  * The chat controller: implements ChatBackend for the webviews (view.ts) by
- * composing the agent loop (core/chat ChatSession) with the active persona
- * (services.agents), the tools of every provider (toolProviders.ts), the API
- * key (SecretStorage) and the conversation history of this workspace.
- * Approvals asked by the loop are answered on the tool cards (`approve`).
+ * composing the agent loop (core/chat ChatSession) with its surroundings
+ * (environment.ts: persona, projects, MCP, key), what each answer runs with
+ * (runSetup.ts), the tools of every provider (toolProviders.ts), the API key
+ * and the conversation history of this workspace (historyPicker.ts).
+ * Approvals asked by the loop are answered on the tool cards (approvals.ts).
  */
 import * as vscode from 'vscode';
-import type { ToolOffer } from '../../core/agents';
-import { aliasFamily, FALLBACK_MODELS } from '../../core/agents/models';
 import { newConversation, type ConversationRecord } from '../../core/chat/conversation';
 import type { ConversationStore } from '../../core/chat/historyStore';
 import { conversationToMarkdown } from '../../core/chat/markdown';
-import { ChatSession, type RunSetup, type ToolEnvironment } from '../../core/chat/session';
-import { buildSystemPrompt } from '../../core/chat/systemPrompt';
-import type { ApprovalPrompt } from '../../core/chat/toolCalls';
-import { detectProjects, projectPromptSection, projectSummary } from '../../core/elixir/project';
+import { ChatSession, type ToolEnvironment } from '../../core/chat/session';
 import { ModelClient } from '../../core/model/client';
 import { ZERO_USAGE } from '../../core/model/models';
-import { BUILTIN_TOOL_NAMES, READ_TOOL_NAMES } from '../../core/tools/names';
 import { NodeFileAccess } from '../../core/tools/nodeFiles';
-import type { ApprovalPolicy, UserApproval } from '../../core/tools/types';
-import type { ChatStateView, ConversationSummary, EnvironmentView, HostMessage, MentionItem, PersonaView, WebviewMessage } from '../../shared/protocol';
-import { CHAT_VIEW_ID, COMMANDS, CONFIG_SECTION, CONTEXT_KEYS } from '../ids';
-import type { Runtime } from '../runtime';
+import type { ApprovalPolicy } from '../../core/tools/types';
+import type { ChatStateView, ConversationSummary, HostMessage, MentionItem } from '../../shared/protocol';
+import type { AgentsService } from '../agents/service';
+import type { Config } from '../config';
+import type { ElixirService } from '../elixir';
+import { CHAT_VIEW_ID, COMMANDS, CONTEXT_KEYS } from '../ids';
+import type { McpService } from '../mcp';
 import { configuredBaseUrl, type ApiKeyStore } from '../secrets/apiKey';
-import type { ChatBackend } from './backend';
+import { PendingApprovals } from './approvals';
+import { unhandled, type BackendMessage, type ChatBackend } from './backend';
+import { ChatEnvironment } from './environment';
+import { showHistoryPicker } from './historyPicker';
 import { mentionSuggestions, resolveMention } from './mentions';
+import { runSetup } from './runSetup';
 import type { ToolProviderRegistry } from './toolProviders';
-
-const DEFAULT_PERSONA = 'You are an expert Elixir and Phoenix engineer working in the user’s project with the tools you are given. Read before you change, keep changes small, and verify them (mix compile, mix test).';
 
 type Listener = (m: HostMessage) => void;
 
-const config = () => vscode.workspace.getConfiguration(CONFIG_SECTION);
 const folders = () => (vscode.workspace.workspaceFolders ?? []).filter((f) => f.uri.scheme === 'file').map((f) => f.uri.fsPath);
+
+export interface ChatControllerDeps {
+  log: vscode.LogOutputChannel;
+  config: Config;
+  store: ConversationStore;
+  keys: ApiKeyStore;
+  providers: ToolProviderRegistry;
+  agents: AgentsService;
+  mcp: McpService;
+  elixir: ElixirService;
+}
 
 export class ChatController implements ChatBackend, vscode.Disposable {
   private session!: ChatSession;
   private readonly listeners = new Set<Listener>();
-  private readonly pendingApprovals = new Map<string, { resolve: (a: UserApproval) => void }>();
-  private readonly disposables: vscode.Disposable[] = [];
+  private readonly approvals = new PendingApprovals(() => {
+    if (this.listeners.size === 0) void this.reveal();
+  });
+  private readonly environment: ChatEnvironment;
   private history: ConversationSummary[] = [];
-  private persona?: PersonaView;
-  private project: { isElixir: boolean; summary?: string; section?: string } = { isElixir: false };
   private runs = new Set<Promise<void>>();
 
-  constructor(
-    private readonly rt: Runtime,
-    private readonly store: ConversationStore,
-    private readonly keys: ApiKeyStore,
-    private readonly providers: ToolProviderRegistry,
-  ) {}
+  constructor(private readonly deps: ChatControllerDeps) {
+    this.environment = new ChatEnvironment(deps, (m) => this.emit(m));
+  }
 
-  /** Restores the conversation that was open, and starts following agents, MCP, trust and the key. */
+  /** Restores the conversation that was open, and starts following agents, MCP, trust and the key (not waiting for mix project detection). */
   async start(): Promise<void> {
-    const activeId = await this.store.getActive();
-    const record = activeId ? await this.store.load(activeId) : undefined;
+    const { store } = this.deps;
+    const activeId = await store.getActive();
+    const record = activeId ? await store.load(activeId) : undefined;
     this.session = this.newSession(record);
-    this.history = await this.store.list();
-    await this.refreshProject();
-    await this.refreshPersona(false);
-
-    const agents = this.rt.services.agents;
-    if (agents) this.disposables.push(agents.onDidChange(() => void this.refreshPersona(true)));
-    const mcp = this.rt.services.mcp;
-    if (mcp) this.disposables.push(mcp.onDidChange(() => void this.refreshPersona(true).then(() => this.emitEnv())));
-    this.disposables.push(this.keys.onDidChange(() => this.emitEnv()));
-    this.disposables.push(vscode.workspace.onDidGrantWorkspaceTrust(() => void this.refreshPersona(true).then(() => this.emitEnv())));
-    this.disposables.push(vscode.workspace.onDidChangeWorkspaceFolders(() => void this.refreshProject().then(() => this.emitEnv())));
-    const elixir = this.rt.services.elixir;
-    if (elixir) this.disposables.push(elixir.onDidChange(() => void this.refreshProject().then(() => this.emitEnv())));
+    this.history = await store.list();
+    await this.environment.start();
   }
 
   // --- ChatBackend ---
@@ -81,10 +78,10 @@ export class ChatController implements ChatBackend, vscode.Disposable {
       title: record.title,
       messages: this.session.views(),
       busy: this.session.busy,
-      persona: this.persona,
-      personas: this.rt.services.agents?.personas() ?? [],
+      persona: this.environment.currentPersona(),
+      personas: this.deps.agents.personas(),
       history: this.history,
-      env: this.env(),
+      env: this.environment.env(),
       totals: record.totals ?? ZERO_USAGE,
       contextFill: this.session.fill,
       backgroundTasks: this.session.backgroundViews(),
@@ -97,17 +94,15 @@ export class ChatController implements ChatBackend, vscode.Disposable {
       dispose: () => {
         // The last chat view closed while an answer runs: closing the chat stops it (the partial answer is kept).
         if (this.listeners.delete(listener) && this.listeners.size === 0 && this.session.busy) {
-          this.rt.log.info('chat: every chat view closed; stopping the running answer');
+          this.deps.log.info('chat: every chat view closed; stopping the running answer');
           void this.session.stop();
         }
       },
     };
   }
 
-  async handle(msg: WebviewMessage): Promise<void> {
+  async handle(msg: BackendMessage): Promise<void> {
     switch (msg.type) {
-      case 'ready':
-        return;
       case 'send':
         return this.send(msg.text, msg.mentions);
       case 'stop':
@@ -116,17 +111,12 @@ export class ChatController implements ChatBackend, vscode.Disposable {
         return this.track(this.session.retry());
       case 'continue':
         return this.track(this.session.continue());
-      case 'approve': {
-        const pending = this.pendingApprovals.get(msg.callId);
-        if (!pending) return;
-        this.pendingApprovals.delete(msg.callId);
-        pending.resolve(msg.decision === 'deny' ? { decision: 'deny', reason: msg.reason?.trim() || undefined } : { decision: msg.decision });
-        return;
-      }
+      case 'approve':
+        return this.approvals.answer(msg);
       case 'newConversation':
         return this.newConversation();
       case 'pickPersona':
-        if (msg.name && this.rt.services.agents) return this.rt.services.agents.setActive(msg.name);
+        if (msg.name) return this.deps.agents.setActive(msg.name);
         await vscode.commands.executeCommand(COMMANDS.pickAgent);
         return;
       case 'openConversation':
@@ -144,9 +134,9 @@ export class ChatController implements ChatBackend, vscode.Disposable {
       case 'mentionQuery':
         this.emit({ type: 'mentionResults', requestId: msg.requestId, items: await mentionSuggestions(msg.query) });
         return;
-      // openFile, insertAtCursor, copy and command are answered by the view (view.ts), never forwarded here.
       default:
-        return;
+        // A new message type must be handled here (or listed in ViewMessage, backend.ts).
+        return unhandled(msg, 'chat message');
     }
   }
 
@@ -159,7 +149,7 @@ export class ChatController implements ChatBackend, vscode.Disposable {
       const c = await resolveMention(m);
       if (c) context.push(c);
     }
-    this.session.conversation.persona = this.rt.services.agents?.active()?.name ?? this.session.conversation.persona;
+    this.session.conversation.persona = this.deps.agents.active()?.name ?? this.session.conversation.persona;
     this.track(this.session.send(text, context));
   }
 
@@ -186,13 +176,13 @@ export class ChatController implements ChatBackend, vscode.Disposable {
   async newConversation(): Promise<void> {
     await this.closeSession();
     this.session = this.newSession();
-    await this.store.setActive(undefined);
+    await this.deps.store.setActive(undefined);
     this.emitState();
   }
 
   async openConversation(id: string): Promise<void> {
     if (id === this.session.id) return;
-    const record = await this.store.load(id);
+    const record = await this.deps.store.load(id);
     if (!record) {
       void vscode.window.showWarningMessage('Elixir Agent: that conversation could not be opened (it was deleted or is unreadable).');
       await this.refreshHistory();
@@ -200,7 +190,7 @@ export class ChatController implements ChatBackend, vscode.Disposable {
     }
     await this.closeSession();
     this.session = this.newSession(record);
-    await this.store.setActive(id);
+    await this.deps.store.setActive(id);
     this.emitState();
   }
 
@@ -210,7 +200,7 @@ export class ChatController implements ChatBackend, vscode.Disposable {
       this.session = this.newSession();
       this.emitState();
     }
-    await this.store.delete(id);
+    await this.deps.store.delete(id);
     await this.refreshHistory();
   }
 
@@ -219,7 +209,7 @@ export class ChatController implements ChatBackend, vscode.Disposable {
       this.session.rename(title);
       await this.session.flush();
     } else {
-      await this.store.rename(id, title);
+      await this.deps.store.rename(id, title);
     }
     await this.refreshHistory();
     if (id === this.session.id) this.emitState();
@@ -227,7 +217,7 @@ export class ChatController implements ChatBackend, vscode.Disposable {
 
   /** Writes the conversation as Markdown to `target` (else asks where) and opens it. Returns the file. */
   async exportConversation(id?: string, target?: vscode.Uri): Promise<vscode.Uri | undefined> {
-    const record = !id || id === this.session.id ? this.session.conversation : await this.store.load(id);
+    const record = !id || id === this.session.id ? this.session.conversation : await this.deps.store.load(id);
     if (!record || record.messages.length === 0) {
       void vscode.window.showInformationMessage('Elixir Agent: there is nothing to export yet.');
       return undefined;
@@ -243,43 +233,15 @@ export class ChatController implements ChatBackend, vscode.Disposable {
     return uri;
   }
 
-  async showHistory(): Promise<void> {
-    await this.refreshHistory();
-    type Item = vscode.QuickPickItem & { id: string };
-    const rename: vscode.QuickInputButton = { iconPath: new vscode.ThemeIcon('edit'), tooltip: 'Rename' };
-    const remove: vscode.QuickInputButton = { iconPath: new vscode.ThemeIcon('trash'), tooltip: 'Delete' };
-    const pick = vscode.window.createQuickPick<Item>();
-    const items = () =>
-      this.history.map((c) => ({
-        id: c.id,
-        label: c.title,
-        description: c.id === this.session.id ? '(open)' : undefined,
-        detail: `${new Date(c.updatedAt).toLocaleString()} · ${c.messageCount} message${c.messageCount === 1 ? '' : 's'}`,
-        buttons: [rename, remove],
-      }));
-    pick.items = items();
-    pick.title = 'Conversation History';
-    pick.placeholder = this.history.length ? 'Open a past conversation' : 'No saved conversations yet';
-    pick.matchOnDetail = true;
-    const done = new Promise<void>((resolve) => pick.onDidHide(() => resolve()));
-    pick.onDidAccept(() => {
-      const chosen = pick.selectedItems[0];
-      pick.hide();
-      if (chosen) void this.openConversation(chosen.id).then(() => this.reveal());
+  showHistory(): Promise<void> {
+    return showHistoryPicker({
+      refresh: () => this.refreshHistory(),
+      list: () => this.history,
+      openId: () => this.session.id,
+      open: (id) => this.openConversation(id).then(() => this.reveal()),
+      rename: (id, title) => this.renameConversation(id, title),
+      delete: (id) => this.deleteConversation(id),
     });
-    pick.onDidTriggerItemButton(async (e) => {
-      if (e.button === remove) {
-        const ok = await vscode.window.showWarningMessage(`Delete the conversation “${e.item.label}”?`, { modal: true }, 'Delete');
-        if (ok === 'Delete') await this.deleteConversation(e.item.id);
-      } else {
-        const title = await vscode.window.showInputBox({ title: 'Rename Conversation', value: e.item.label, validateInput: (v) => (v.trim() ? undefined : 'A title cannot be empty') });
-        if (title) await this.renameConversation(e.item.id, title);
-      }
-      pick.items = items();
-    });
-    pick.show();
-    await done;
-    pick.dispose();
   }
 
   /** Focuses the chat view. */
@@ -288,87 +250,49 @@ export class ChatController implements ChatBackend, vscode.Disposable {
   }
 
   async dispose(): Promise<void> {
-    for (const d of this.disposables.splice(0)) d.dispose();
+    this.environment.dispose();
     if (this.session) await this.closeSession();
-    await this.store.flush();
+    await this.deps.store.flush();
   }
 
   /** The open conversation ends: its answer and its background shells are stopped, its last save completes. */
   private async closeSession(): Promise<void> {
     const stopped = await this.session.dispose();
-    if (stopped.length) this.rt.log.info(`chat: stopped ${stopped.length} background task(s) as the conversation closed: ${stopped.map((t) => t.id).join(', ')}`);
+    if (stopped.length) this.deps.log.info(`chat: stopped ${stopped.length} background task(s) as the conversation closed: ${stopped.map((t) => t.id).join(', ')}`);
     await this.session.flush();
   }
 
   // --- composing the loop ---
 
   private newSession(record?: ConversationRecord): ChatSession {
-    for (const p of this.pendingApprovals.values()) p.resolve({ decision: 'deny', reason: 'The conversation was closed.' });
-    this.pendingApprovals.clear();
-    const persona = this.rt.services.agents?.active()?.name;
+    this.approvals.denyAll('The conversation was closed.');
+    const { agents, config, keys, log, store } = this.deps;
     return new ChatSession(
       {
-        client: () => new ModelClient({ apiKey: this.keys.key, baseURL: configuredBaseUrl(), logger: this.rt.log }),
-        setup: () => this.setup(),
+        client: () => new ModelClient({ apiKey: keys.key, baseURL: configuredBaseUrl(config), logger: log }),
+        setup: () =>
+          runSetup({ agents, providers: this.deps.providers, config, offer: () => this.environment.offer(), project: () => this.environment.projectFacts(), folders }),
         policy: this.policy(),
-        approve: (prompt, signal) => this.approve(prompt, signal),
+        approve: (prompt, signal) => this.approvals.ask(prompt, signal),
         toolEnv: () => this.toolEnv(),
         save: async (r) => {
-          await this.store.save(r);
-          await this.store.setActive(r.id);
+          await store.save(r);
+          await store.setActive(r.id);
           await this.refreshHistory();
         },
         emit: (m) => this.onSessionMessage(m),
-        log: this.rt.log,
+        log,
       },
-      record ?? newConversation(persona),
+      record ?? newConversation(agents.active()?.name),
     );
-  }
-
-  private async setup(): Promise<RunSetup> {
-    const agents = this.rt.services.agents;
-    await agents?.ready();
-    const agent = agents?.active();
-    let tools = this.providers.tools();
-    let unavailable: string[] = [];
-    if (agent && agents) {
-      const resolution = agents.resolveTools(agent, this.offer());
-      const enabled = new Set(resolution.enabled);
-      tools = tools.filter((t) => enabled.has(t.name));
-      unavailable = resolution.statuses.filter((s) => s.status !== 'available').map((s) => s.name);
-    }
-    const model = agents ? (await agents.resolveModel(agent)).id : fallbackModel();
-    const memory = await agents?.projectMemory();
-    const trusted = vscode.workspace.isTrusted;
-    return {
-      system: buildSystemPrompt({
-        persona: agent?.systemPrompt ?? DEFAULT_PERSONA,
-        memory: memory?.text,
-        workspace: {
-          folders: folders(),
-          host: 'VS Code, through the Elixir Agent extension (edits land in the editor and can be undone)',
-          projectSummary: this.project.summary,
-          projectSection: this.project.section,
-          readOnly: !trusted,
-          unavailableTools: unavailable,
-        },
-      }),
-      tools,
-      settings: {
-        model,
-        maxTokens: Math.max(256, config().get<number>('maxTokens', 16_000)),
-        maxTurns: Math.max(1, agent?.maxTurns ?? config().get<number>('maxTurns', 50)),
-      },
-    };
   }
 
   /** The policy is read at each call: settings, the active agent's permissionMode and trust may change. */
   private policy(): ApprovalPolicy {
     return {
       decide: (tool, input) => {
-        const agent = this.rt.services.agents?.active();
-        const policy = this.providers.policy(agent);
-        // No provider offers a policy (never the case with the defaults): be safe, ask for everything that is not read-only.
+        const policy = this.deps.providers.policy(this.deps.agents.active());
+        // No provider offers a policy (a replaced builtin provider): be safe, ask for everything that is not read-only.
         if (!policy) return Promise.resolve({ decision: tool.readOnly ? 'allow' : 'ask' });
         return policy.decide(tool, input);
       },
@@ -377,38 +301,8 @@ export class ChatController implements ChatBackend, vscode.Disposable {
 
   private toolEnv(): ToolEnvironment {
     const f = folders();
-    return { workspaceFolders: f, cwd: f[0] ?? process.cwd(), files: this.providers.files() ?? new NodeFileAccess(), services: this.providers.services() };
-  }
-
-  /** Asks on the tool card; the webview answers with `approve`. */
-  private approve(prompt: ApprovalPrompt, signal: AbortSignal): Promise<UserApproval> {
-    return new Promise((resolve, reject) => {
-      this.pendingApprovals.set(prompt.callId, { resolve });
-      signal.addEventListener(
-        'abort',
-        () => {
-          this.pendingApprovals.delete(prompt.callId);
-          reject(new Error('stopped'));
-        },
-        { once: true },
-      );
-      if (this.listeners.size === 0) void this.reveal();
-    });
-  }
-
-  /** What the host offers now, for resolving the agent's `tools`. */
-  private offer(): ToolOffer {
-    const direct = this.providers
-      .tools()
-      .filter((t) => !t.name.startsWith('mcp__') || t.name.startsWith('mcp__ide__'))
-      .map((t) => ({ name: t.name }) as { name: string; unavailable?: string });
-    if (!vscode.workspace.isTrusted) {
-      for (const name of BUILTIN_TOOL_NAMES) {
-        if (!(READ_TOOL_NAMES as readonly string[]).includes(name) && !direct.some((t) => t.name === name)) direct.push({ name, unavailable: 'disabled in Restricted Mode (untrusted workspace)' });
-      }
-    }
-    const mcpServers = (this.rt.services.mcp?.states() ?? []).map((s) => ({ name: s.name, state: s.state, tools: s.tools, detail: s.detail }));
-    return { tools: direct, mcpServers };
+    const { providers } = this.deps;
+    return { workspaceFolders: f, cwd: f[0] ?? process.cwd(), files: providers.files() ?? new NodeFileAccess(), services: providers.services() };
   }
 
   private track(run: Promise<void>): void {
@@ -426,7 +320,7 @@ export class ChatController implements ChatBackend, vscode.Disposable {
       try {
         l(m);
       } catch (err) {
-        this.rt.log.warn(`chat view listener failed: ${String(err)}`);
+        this.deps.log.warn(`chat view listener failed: ${String(err)}`);
       }
     }
   }
@@ -435,57 +329,8 @@ export class ChatController implements ChatBackend, vscode.Disposable {
     this.emit({ type: 'state', state: this.snapshot() });
   }
 
-  private emitEnv(): void {
-    this.emit({ type: 'env', env: this.env() });
-  }
-
-  private env(): EnvironmentView {
-    return {
-      hasApiKey: !!this.keys.key,
-      trusted: vscode.workspace.isTrusted,
-      isElixirWorkspace: this.project.isElixir,
-      projectSummary: this.project.summary,
-      mcpServers: (this.rt.services.mcp?.states() ?? []).map((s) => ({ name: s.name, state: s.state, detail: s.detail })),
-    };
-  }
-
   private async refreshHistory(): Promise<void> {
-    this.history = await this.store.list();
+    this.history = await this.deps.store.list();
     this.emit({ type: 'history', history: this.history });
   }
-
-  private async refreshPersona(emit: boolean): Promise<void> {
-    const agents = this.rt.services.agents;
-    if (!agents) return;
-    try {
-      await agents.ready();
-      this.persona = await agents.persona(this.offer());
-      if (emit && this.persona) this.emit({ type: 'persona', persona: this.persona, personas: agents.personas() });
-    } catch (err) {
-      this.rt.log.warn(`chat: could not resolve the persona: ${err instanceof Error ? err.message : String(err)}`);
-    }
-  }
-
-  private async refreshProject(): Promise<void> {
-    const elixir = this.rt.services.elixir;
-    if (elixir) {
-      await elixir.ready();
-      this.project = { isElixir: elixir.projects().length > 0, summary: elixir.summary(), section: elixir.promptSection() };
-      return;
-    }
-    try {
-      const projects = await detectProjects(folders());
-      this.project = { isElixir: projects.length > 0, summary: projectSummary(projects), section: projectPromptSection(projects) };
-    } catch (err) {
-      this.rt.log.warn(`chat: project detection failed: ${err instanceof Error ? err.message : String(err)}`);
-    }
-  }
 }
-
-/** Without the agents feature: the elixirAgent.model setting (alias or id), else Sonnet. */
-function fallbackModel(): string {
-  const setting = config().get<string>('model', '').trim();
-  const family = aliasFamily(setting || 'sonnet');
-  return family && family !== 'inherit' ? FALLBACK_MODELS[family] : setting || FALLBACK_MODELS.sonnet;
-}
-

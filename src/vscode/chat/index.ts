@@ -1,31 +1,38 @@
 /**
  * The chat feature: API key commands, the conversation history of this
- * workspace, the chat controller (ChatBackend) and its commands, and
- * `services.chat`. Tools come from the providers of toolProviders(rt); the
- * builtin, ide and MCP tools are registered here as defaults, and a feature
- * can replace any of them by registering the same id.
+ * workspace, the chat controller (the ChatBackend the webviews talk to) and
+ * its commands. Built by the composition root (runtime.ts) with the services
+ * it needs; the chat webviews (view.ts) are given its backend.
+ * Tools reach the chat through a ToolProviderRegistry (toolProviders.ts):
+ * the builtin tools (services.tools), the ide channel (services.elixir) and
+ * the MCP servers' tools (services.mcp).
  */
-import * as os from 'node:os';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { agentPermissionRules } from '../../core/agents';
 import { ConversationStore } from '../../core/chat/historyStore';
-import { diagnosticsAfterEdit, ideTools } from '../../core/ide';
-import { createApprovalPolicy } from '../../core/tools/approval';
-import { NodeFileAccess } from '../../core/tools/nodeFiles';
-import { builtinTools } from '../../core/tools/registry';
-import { findRipgrep } from '../../core/tools/ripgrep';
-import { COMMANDS, CONFIG_SECTION } from '../ids';
-import { editorDiagnostics } from '../ideServer/tools';
-import type { Runtime } from '../runtime';
+import type { AgentsService } from '../agents/service';
+import type { FeatureContext } from '../context';
+import type { ElixirService } from '../elixir';
+import { COMMANDS } from '../ids';
+import type { McpService } from '../mcp';
 import { registerApiKey } from '../secrets/apiKey';
+import type { ToolsService } from '../tools';
 import { ChatController } from './controller';
-import { toolProviders } from './toolProviders';
+import { ToolProviderRegistry } from './toolProviders';
 
 export interface ChatService {
   /** The backend the chat webviews talk to. */
-  backend: ChatController;
+  readonly backend: ChatController;
+  /** Puts text in the chat input (visible, editable) and optionally sends it. */
   prefill(text: string, options?: { send?: boolean }): Promise<void>;
+}
+
+export interface ChatDeps {
+  agents: AgentsService;
+  mcp: McpService;
+  elixir: ElixirService;
+  tools: ToolsService;
 }
 
 /** Where this workspace's conversations are kept (the extension's workspace storage). */
@@ -34,65 +41,50 @@ function historyDir(context: vscode.ExtensionContext): string {
   return path.join(base, 'chat');
 }
 
-function registerDefaultTools(rt: Runtime): void {
-  const registry = toolProviders(rt);
-  const config = () => vscode.workspace.getConfiguration(CONFIG_SECTION);
-  const diagnostics = editorDiagnostics();
-  const folders = () => (vscode.workspace.workspaceFolders ?? []).filter((f) => f.uri.scheme === 'file').map((f) => f.uri.fsPath);
-  if (!registry.has('builtin')) {
-    // The tools feature (services.tools) gives the editor's file access, terminal and policy; plain fs without it.
-    const plainFiles = new NodeFileAccess();
-    let rg: string | undefined | null = null;
-    registry.register({
-      id: 'builtin',
-      tools: () => rt.services.tools?.builtinTools() ?? builtinTools({ trusted: vscode.workspace.isTrusted }),
-      files: () => rt.services.tools?.environment().files ?? plainFiles,
-      services: () => {
-        const fromTools = rt.services.tools?.environment().services;
-        if (fromTools) return fromTools;
-        if (rg === null) rg = findRipgrep({ appRoot: vscode.env.appRoot });
-        return { ripgrepPath: rg, diagnosticsAfterEdit: diagnosticsAfterEdit(diagnostics, (p) => vscode.Uri.file(p).toString()) };
-      },
-      policy: (agent) =>
-        rt.services.tools?.policy({ permissionMode: agent?.permissionMode, agentRules: agent && agentPermissionRules(agent) }) ??
-        createApprovalPolicy({
-          tools: config().get<Record<string, unknown>>('approvals.tools', {}),
-          bashAllow: config().get<string[]>('approvals.bashAllow', []),
-          permissionMode: agent?.permissionMode,
-          agentRules: agent && agentPermissionRules(agent),
-          homeDir: os.homedir(),
-          trusted: vscode.workspace.isTrusted,
-          workspaceFolders: folders(),
-          cwd: folders()[0],
-        }),
-    });
-  }
-  if (!registry.has('ide')) {
-    // The Elixir feature (services.elixir) wires them to mix and the language servers; the core tools without it.
-    registry.register({
-      id: 'ide',
-      tools: () =>
-        (
-          rt.services.elixir?.tools() ??
-          ideTools({
-            mixCommand: () => config().get<string>('mix.command'),
-            isTidewaveConnected: () => !!rt.services.mcp?.states().some((s) => s.tidewave && s.state === 'connected'),
-          })
-        ).filter((t) => vscode.workspace.isTrusted || t.readOnly),
-      services: () => rt.services.elixir?.toolServices() ?? { diagnostics },
-    });
-  }
-  if (!registry.has('mcp')) registry.register({ id: 'mcp', tools: () => rt.services.mcp?.tools() ?? [] });
+/** The builtin tools with the editor's file access, services and approval policy; the ide tools; the MCP tools. */
+export function chatToolProviders({ tools, elixir, mcp }: Pick<ChatDeps, 'tools' | 'elixir' | 'mcp'>): ToolProviderRegistry {
+  const registry = new ToolProviderRegistry();
+  registry.register({
+    id: 'builtin',
+    tools: () => tools.builtinTools(),
+    files: () => tools.environment().files,
+    services: () => tools.environment().services,
+    policy: (agent) => tools.policy({ permissionMode: agent?.permissionMode, agentRules: agent && agentPermissionRules(agent) }),
+  });
+  registry.register({
+    id: 'ide',
+    tools: () => elixir.tools().filter((t) => vscode.workspace.isTrusted || t.readOnly),
+    services: () => elixir.toolServices(),
+  });
+  registry.register({ id: 'mcp', tools: () => mcp.tools() });
+  return registry;
 }
 
-export async function registerChat(rt: Runtime): Promise<ChatService> {
+export async function registerChat(rt: FeatureContext, deps: ChatDeps): Promise<ChatService> {
   const keys = await registerApiKey(rt);
-  registerDefaultTools(rt);
   const store = new ConversationStore(historyDir(rt.context), {
-    maxConversations: vscode.workspace.getConfiguration(CONFIG_SECTION).get<number>('history.maxConversations', 200),
+    // Read at each save: a changed setting applies to the next save.
+    maxConversations: () => rt.config.maxConversations(),
     log: rt.log,
+    onRepaired: ({ recovered }) => {
+      void vscode.window
+        .showWarningMessage(
+          `Elixir Agent: the conversation history list was damaged and has been rebuilt from the saved conversations (${recovered} recovered).`,
+          'Show Log',
+        )
+        .then((pick) => pick && rt.log.show());
+    },
   });
-  const controller = new ChatController(rt, store, keys, toolProviders(rt));
+  const controller = new ChatController({
+    log: rt.log,
+    config: rt.config,
+    store,
+    keys,
+    providers: chatToolProviders(deps),
+    agents: deps.agents,
+    mcp: deps.mcp,
+    elixir: deps.elixir,
+  });
   await controller.start();
   rt.track(controller);
 
@@ -104,8 +96,5 @@ export async function registerChat(rt: Runtime): Promise<ChatService> {
   );
   // elixirAgent.openChat and openChatInEditor belong to the chat view (view.ts).
 
-  const service: ChatService = { backend: controller, prefill: (text, options) => controller.prefill(text, options) };
-  rt.services.chat = service;
-  rt.services.chatBackend = controller;
-  return service;
+  return { backend: controller, prefill: (text, options) => controller.prefill(text, options) };
 }

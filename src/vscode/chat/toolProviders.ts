@@ -3,15 +3,14 @@
  * the ide channel, MCP servers, ...) registers a provider under an id; the
  * chat reads all of them at the start of each answer, so tools that appear
  * later (an MCP server connecting) are picked up. Registering an id again
- * replaces the earlier provider (a feature can replace the chat's defaults).
- * Order-independent: use `toolProviders(rt)` from any feature's registration.
+ * replaces the earlier provider. The chat builds its registry from the
+ * services it is given (chatToolProviders in index.ts):
  *
- *   toolProviders(rt).register({ id: 'builtin', tools: () => builtinTools(...), files: () => editorFiles, services: () => ({...}) });
+ *   registry.register({ id: 'builtin', tools: () => builtinTools(...), files: () => editorFiles, services: () => ({...}) });
  */
 import type * as vscode from 'vscode';
 import type { ApprovalPolicy, FileAccess, Tool, ToolServices } from '../../core/tools/types';
 import type { AgentDefinition } from '../../core/agents';
-import type { Runtime } from '../runtime';
 
 export interface ChatToolProvider {
   /** 'builtin', 'ide', 'mcp', ... */
@@ -64,16 +63,4 @@ export class ToolProviderRegistry {
   policy(agent: AgentDefinition | undefined): ApprovalPolicy | undefined {
     return [...this.providers.values()].reverse().find((p) => p.policy)?.policy?.(agent);
   }
-}
-
-const registries = new WeakMap<Runtime, ToolProviderRegistry>();
-
-/** The runtime's tool provider registry (created on first use, whichever feature registers first). */
-export function toolProviders(rt: Runtime): ToolProviderRegistry {
-  let r = registries.get(rt);
-  if (!r) {
-    r = new ToolProviderRegistry();
-    registries.set(rt, r);
-  }
-  return r;
 }

@@ -1,26 +1,24 @@
 /**
  * The chat webviews: the sidebar view (`elixirAgent.chat`) and editor-tab
  * panels showing the same conversation. This file owns the webview side of
- * the host: the HTML with a strict CSP, validation of every message a
- * webview posts (src/shared/validate.ts), the UI-local actions (open a file
- * inside the workspace, insert code at the cursor, copy, run a command) and
- * the relay between the webviews and the conversation backend.
+ * the host: the pages (html.ts), validation of every message a webview posts
+ * (src/shared/validate.ts), the UI-local actions (viewActions.ts), and the
+ * relay between the webviews and the conversation backend.
  */
-import { randomBytes } from 'node:crypto';
-import * as fs from 'node:fs/promises';
-import * as path from 'node:path';
 import * as vscode from 'vscode';
-import type { ChatStateView, HostMessage, WebviewMessage } from '../../shared/protocol';
+import type { HostMessage } from '../../shared/protocol';
 import { validateWebviewMessage } from '../../shared/validate';
-import { CHAT_CONTAINER_ID, CHAT_VIEW_ID, COMMANDS, EXTENSION_ID } from '../ids';
-import type { Runtime } from '../runtime';
+import type { FeatureContext } from '../context';
+import { CHAT_CONTAINER_ID, CHAT_VIEW_ID, COMMANDS } from '../ids';
 import { accessibilitySettings, ACCESSIBILITY_SETTINGS, ChatContextKeys } from './accessibility';
-import type { ChatBackend } from './backend';
+import { ApprovalBadge } from './approvalBadge';
+import { unhandled, type BackendMessage, type ChatBackend, type ViewMessage } from './backend';
+import { chatWebviewOptions, setChatHtml } from './html';
+import { ViewActions } from './viewActions';
+
+export { chatHtml } from './html';
 
 export const CHAT_PANEL_TYPE = 'elixirAgent.chatPanel';
-export type BackendProvider = () => ChatBackend | undefined;
-
-type Command = Extract<WebviewMessage, { type: 'command' }>['command'];
 
 /** One live webview (the view or a panel). */
 interface Session {
@@ -33,64 +31,23 @@ interface Session {
   listener?: vscode.Disposable;
 }
 
-function nonce(): string {
-  return randomBytes(18).toString('base64').replace(/[^A-Za-z0-9]/g, '');
-}
-
-/** The webview's HTML: a nonce'd script, styles from dist/, nothing inline. Exported for tests. */
-export function chatHtml(opts: { cspSource: string; nonce: string; scriptUri: string; styleUri: string; codiconUri: string; host: 'view' | 'panel' }): string {
-  const csp = [
-    "default-src 'none'",
-    `script-src 'nonce-${opts.nonce}'`,
-    `style-src ${opts.cspSource}`,
-    `font-src ${opts.cspSource}`,
-    `img-src ${opts.cspSource} data:`,
-  ].join('; ');
-  return `<!DOCTYPE html>
-<html lang="en">
-<head>
-  <meta charset="UTF-8">
-  <meta http-equiv="Content-Security-Policy" content="${csp}">
-  <meta name="viewport" content="width=device-width, initial-scale=1.0">
-  <link rel="stylesheet" href="${opts.codiconUri}" id="vscode-codicon-stylesheet">
-  <link rel="stylesheet" href="${opts.styleUri}">
-  <title>Elixir Agent</title>
-</head>
-<body data-host="${opts.host}">
-  <div id="app" data-testid="chat-root"></div>
-  <script nonce="${opts.nonce}" src="${opts.scriptUri}"></script>
-</body>
-</html>`;
-}
-
-/** Whether `file` (already resolved through symlinks) lies inside one of `folders`. */
-export function isInside(file: string, folders: string[]): boolean {
-  return folders.some((folder) => {
-    const rel = path.relative(folder, file);
-    return rel !== '' && !rel.startsWith('..') && !path.isAbsolute(rel);
-  });
-}
-
 export class ChatViews implements vscode.Disposable {
   private readonly sessions = new Set<Session>();
-  private subscription?: { backend: ChatBackend; disposable: vscode.Disposable };
+  private subscription?: vscode.Disposable;
   private panel?: vscode.WebviewPanel;
-  private lastEditor?: vscode.TextEditor;
-  private readonly awaitingApproval = new Set<string>();
   /** A prefill sent while no webview was ready (the view is still opening): delivered after the next state. */
   private pendingPrefill?: HostMessage;
   private readonly disposables: vscode.Disposable[] = [];
   private readonly contextKeys = new ChatContextKeys();
+  private readonly badge = new ApprovalBadge(this.contextKeys, () => [...this.sessions].flatMap((s) => (s.view ? [s.view] : [])));
+  private readonly actions = new ViewActions(() => this.openPanel());
 
   constructor(
-    private readonly rt: Runtime,
-    private readonly backendProvider: BackendProvider,
+    private readonly rt: Pick<FeatureContext, 'context' | 'log'>,
+    private readonly backend: ChatBackend,
   ) {
-    this.lastEditor = vscode.window.activeTextEditor;
     this.disposables.push(
-      vscode.window.onDidChangeActiveTextEditor((e) => {
-        if (e) this.lastEditor = e;
-      }),
+      this.actions,
       vscode.workspace.onDidChangeConfiguration((e) => {
         if (!ACCESSIBILITY_SETTINGS.some((key) => e.affectsConfiguration(key))) return;
         const settings = accessibilitySettings();
@@ -100,7 +57,7 @@ export class ChatViews implements vscode.Disposable {
   }
 
   dispose(): void {
-    this.subscription?.disposable.dispose();
+    this.subscription?.dispose();
     this.subscription = undefined;
     this.panel?.dispose();
     for (const d of this.disposables.splice(0)) d.dispose();
@@ -110,17 +67,9 @@ export class ChatViews implements vscode.Disposable {
     return this.rt.context.extensionUri;
   }
 
-  private webviewOptions(): vscode.WebviewOptions {
-    return {
-      enableScripts: true,
-      enableCommandUris: false,
-      localResourceRoots: [vscode.Uri.joinPath(this.extensionUri, 'dist'), vscode.Uri.joinPath(this.extensionUri, 'media')],
-    };
-  }
-
   /** The sidebar view was resolved (opened, or shown again after being hidden). */
   resolveView(view: vscode.WebviewView): void {
-    view.webview.options = this.webviewOptions();
+    view.webview.options = chatWebviewOptions(this.extensionUri);
     const session = this.attach(view.webview, 'view', view);
     const subs = [
       view.onDidChangeVisibility(() => {
@@ -135,7 +84,7 @@ export class ChatViews implements vscode.Disposable {
         for (const d of subs) d.dispose();
       }),
     ];
-    this.updateBadge();
+    this.badge.update();
   }
 
   /** Opens the conversation in an editor tab (or reveals the one already open). */
@@ -145,7 +94,7 @@ export class ChatViews implements vscode.Disposable {
       return;
     }
     const panel = vscode.window.createWebviewPanel(CHAT_PANEL_TYPE, 'Elixir Agent', { viewColumn: vscode.ViewColumn.Beside, preserveFocus: false }, {
-      ...this.webviewOptions(),
+      ...chatWebviewOptions(this.extensionUri),
       enableFindWidget: true,
       retainContextWhenHidden: false,
     });
@@ -154,7 +103,7 @@ export class ChatViews implements vscode.Disposable {
 
   /** A panel created by us or restored after a reload (the serializer). */
   adoptPanel(panel: vscode.WebviewPanel): void {
-    panel.webview.options = this.webviewOptions();
+    panel.webview.options = chatWebviewOptions(this.extensionUri);
     panel.iconPath = vscode.Uri.joinPath(this.extensionUri, 'media', 'icon.svg');
     this.panel?.dispose();
     this.panel = panel;
@@ -174,20 +123,23 @@ export class ChatViews implements vscode.Disposable {
     ];
   }
 
+  /** Answers the oldest tool call that waits for approval (the chat's keyboard shortcuts). */
+  async decidePending(decision: 'allowOnce' | 'deny'): Promise<void> {
+    const callId = this.badge.oldest();
+    if (callId === undefined) {
+      void vscode.window.showInformationMessage('Elixir Agent: no tool call is waiting for approval.');
+      return;
+    }
+    this.subscribe();
+    await this.backend.handle({ type: 'approve', callId, decision });
+  }
+
   private attach(webview: vscode.Webview, kind: Session['kind'], view?: vscode.WebviewView): Session {
     const session: Session = { kind, webview, ready: false, view };
     this.sessions.add(session);
-    const asset = (...p: string[]) => webview.asWebviewUri(vscode.Uri.joinPath(this.extensionUri, ...p)).toString();
     session.listener = webview.onDidReceiveMessage((raw: unknown) => this.receive(session, raw));
-    webview.html = chatHtml({
-      cspSource: webview.cspSource,
-      nonce: nonce(),
-      scriptUri: asset('dist', 'webview.js'),
-      styleUri: asset('dist', 'webview.css'),
-      codiconUri: asset('dist', 'codicon.css'),
-      host: kind,
-    });
-    this.ensureSubscription();
+    setChatHtml(webview, this.extensionUri, kind);
+    this.subscribe();
     return session;
   }
 
@@ -196,24 +148,18 @@ export class ChatViews implements vscode.Disposable {
     this.sessions.delete(session);
     this.contextKeys.setFocused(session, false);
     if (this.sessions.size === 0) {
-      this.subscription?.disposable.dispose();
+      this.subscription?.dispose();
       this.subscription = undefined;
     }
   }
 
-  /** Follows the backend's deltas (re-subscribes if the backend was replaced). */
-  private ensureSubscription(): ChatBackend | undefined {
-    const backend = this.backendProvider();
-    if (!backend) return undefined;
-    if (this.subscription?.backend !== backend) {
-      this.subscription?.disposable.dispose();
-      this.subscription = { backend, disposable: backend.onMessage((m) => this.broadcast(m)) };
-    }
-    return backend;
+  /** Follows the backend's deltas while a webview is open (closing the last one lets the backend stop a running answer). */
+  private subscribe(): void {
+    this.subscription ??= this.backend.onMessage((m) => this.broadcast(m));
   }
 
   private broadcast(m: HostMessage): void {
-    this.trackApprovals(m);
+    this.badge.track(m);
     let delivered = false;
     for (const s of this.sessions) {
       if (!s.ready) continue;
@@ -223,33 +169,6 @@ export class ChatViews implements vscode.Disposable {
     if (m.type === 'prefill' && !delivered) this.pendingPrefill = m;
   }
 
-  /** The view's badge counts tool calls waiting for approval (visible even when the view is hidden). */
-  private trackApprovals(m: HostMessage): void {
-    const before = this.awaitingApproval.size;
-    if (m.type === 'state') {
-      this.awaitingApproval.clear();
-      for (const msg of m.state.messages) for (const b of msg.blocks) if (b.kind === 'tool' && b.call.status === 'awaiting-approval') this.awaitingApproval.add(b.call.id);
-    } else if (m.type === 'blockAdded' && m.block.kind === 'tool') {
-      if (m.block.call.status === 'awaiting-approval') this.awaitingApproval.add(m.block.call.id);
-    } else if (m.type === 'toolUpdated') {
-      if (m.call.status === 'awaiting-approval') this.awaitingApproval.add(m.call.id);
-      else this.awaitingApproval.delete(m.call.id);
-    } else if (m.type === 'busy' && !m.busy) {
-      this.awaitingApproval.clear();
-    } else {
-      return;
-    }
-    if (this.awaitingApproval.size !== before) this.updateBadge();
-  }
-
-  private updateBadge(): void {
-    const n = this.awaitingApproval.size;
-    this.contextKeys.setAwaitingApproval(n);
-    for (const s of this.sessions) {
-      if (s.view) s.view.badge = n ? { value: n, tooltip: n === 1 ? 'A tool call needs your approval' : `${n} tool calls need your approval` } : undefined;
-    }
-  }
-
   private receive(session: Session, raw: unknown): void {
     const result = validateWebviewMessage(raw);
     if (!result.ok) {
@@ -257,49 +176,46 @@ export class ChatViews implements vscode.Disposable {
       this.rt.log.warn(`chat: dropped a message from the ${session.kind} webview (${type}): ${result.error}`);
       return;
     }
-    void this.handle(session, result.message).catch((err: unknown) => {
+    const msg = result.message;
+    const handled = isViewMessage(msg) ? this.handle(session, msg) : this.forward(msg);
+    void handled.catch((err: unknown) => {
       const message = err instanceof Error ? err.message : String(err);
-      this.rt.log.error(`chat: ${result.message.type} failed: ${err instanceof Error ? (err.stack ?? message) : message}`);
+      this.rt.log.error(`chat: ${msg.type} failed: ${err instanceof Error ? (err.stack ?? message) : message}`);
       void vscode.window.showErrorMessage(`Elixir Agent: ${message}`);
     });
   }
 
-  private async handle(session: Session, msg: WebviewMessage): Promise<void> {
+  /** A conversation message: the backend's. */
+  private forward(msg: BackendMessage): Promise<void> {
+    this.subscribe();
+    return this.backend.handle(msg);
+  }
+
+  /** The messages the view answers itself; the others go to the backend (forward). */
+  private async handle(session: Session, msg: ViewMessage): Promise<void> {
     switch (msg.type) {
       case 'ready':
-        await this.sendState(session);
-        return;
+        return this.sendState(session);
       case 'openFile':
-        await this.openFile(msg.path, msg.line, session.kind === 'panel');
-        return;
+        return this.actions.openFile(msg.path, msg.line, session.kind === 'panel');
       case 'insertAtCursor':
-        await this.insertAtCursor(msg.code);
-        return;
+        return this.actions.insertAtCursor(msg.code);
       case 'copy':
-        await vscode.env.clipboard.writeText(msg.text);
-        vscode.window.setStatusBarMessage('$(check) Copied', 2000);
-        return;
+        return this.actions.copy(msg.text);
       case 'command':
-        await this.runCommand(msg.command);
-        return;
+        return this.actions.runCommand(msg.command);
       case 'focus':
         this.contextKeys.setFocused(session, msg.focused);
         return;
-      default: {
-        const backend = this.ensureSubscription();
-        if (!backend) {
-          void vscode.window.showWarningMessage('Elixir Agent: the conversation engine is not available. See the log (Elixir Agent: Show Log).');
-          return;
-        }
-        await backend.handle(msg);
-      }
+      default:
+        return unhandled(msg, 'view message');
     }
   }
 
   private async sendState(session: Session): Promise<void> {
-    const backend = this.ensureSubscription();
-    const state = backend ? backend.snapshot() : this.unavailableState();
-    if (backend) this.trackApprovals({ type: 'state', state });
+    this.subscribe();
+    const state = this.backend.snapshot();
+    this.badge.track({ type: 'state', state });
     // Ready before posting: deltas that follow the snapshot must reach this webview, in order.
     session.ready = true;
     const prefill = this.pendingPrefill;
@@ -313,138 +229,22 @@ export class ChatViews implements vscode.Disposable {
     await session.webview.postMessage({ type: 'accessibility', settings: accessibilitySettings() } satisfies HostMessage);
     if (prefill) await session.webview.postMessage(prefill);
   }
+}
 
-  /** Answers the oldest tool call that waits for approval (the chat's keyboard shortcuts). */
-  async decidePending(decision: 'allowOnce' | 'deny'): Promise<void> {
-    const callId = this.awaitingApproval.values().next().value;
-    const backend = callId === undefined ? undefined : this.ensureSubscription();
-    if (callId === undefined || !backend) {
-      void vscode.window.showInformationMessage('Elixir Agent: no tool call is waiting for approval.');
-      return;
-    }
-    await backend.handle({ type: 'approve', callId, decision });
-  }
+/** Every ViewMessage type (a Record, so the list cannot miss one). */
+const VIEW_MESSAGES: Record<ViewMessage['type'], true> = { ready: true, openFile: true, insertAtCursor: true, copy: true, command: true, focus: true };
 
-  /** What the panel shows when the conversation engine failed to start. */
-  private unavailableState(): ChatStateView {
-    this.rt.log.warn('chat: a webview opened but no conversation backend is registered');
-    const zero = { inputTokens: 0, outputTokens: 0, cacheReadTokens: 0, cacheWriteTokens: 0, costUsd: 0 };
-    return {
-      conversationId: 'unavailable',
-      title: 'Elixir Agent',
-      messages: [
-        {
-          id: 'unavailable',
-          role: 'assistant',
-          status: 'error',
-          blocks: [],
-          createdAt: Date.now(),
-          error: { title: 'The conversation engine is not available', detail: 'It did not start. The log has the reason: run “Elixir Agent: Show Log”.', retryable: false },
-        },
-      ],
-      busy: false,
-      personas: [],
-      history: [],
-      env: { hasApiKey: true, trusted: vscode.workspace.isTrusted, isElixirWorkspace: true, mcpServers: [] },
-      totals: zero,
-      contextFill: 0,
-    };
-  }
-
-  private async runCommand(command: Command): Promise<void> {
-    switch (command) {
-      case 'setApiKey':
-        await vscode.commands.executeCommand(COMMANDS.setApiKey);
-        return;
-      case 'createAgent':
-        await vscode.commands.executeCommand(COMMANDS.createAgent);
-        return;
-      case 'openAgentFile':
-        await vscode.commands.executeCommand(COMMANDS.openAgentFile);
-        return;
-      case 'openSettings':
-        await vscode.commands.executeCommand('workbench.action.openSettings', `@ext:${EXTENSION_ID}`);
-        return;
-      case 'manageTrust':
-        await vscode.commands.executeCommand('workbench.trust.manage');
-        return;
-      case 'openInEditor':
-        this.openPanel();
-        return;
-    }
-  }
-
-  /** Opens a file the answer names, only when it lies inside a workspace folder. */
-  private async openFile(requested: string, line: number | undefined, beside: boolean): Promise<void> {
-    const folders = (vscode.workspace.workspaceFolders ?? []).filter((f) => f.uri.scheme === 'file').map((f) => f.uri.fsPath);
-    const realFolders = await Promise.all(folders.map((f) => fs.realpath(f).catch(() => f)));
-    const candidates = path.isAbsolute(requested) ? [requested] : folders.map((f) => path.resolve(f, requested));
-    let target: string | undefined;
-    for (const candidate of candidates) {
-      const real = await fs.realpath(candidate).catch(() => undefined);
-      if (!real || !isInside(real, realFolders)) continue;
-      if ((await fs.stat(real).catch(() => undefined))?.isFile()) {
-        target = candidate;
-        break;
-      }
-    }
-    if (!target && !path.isAbsolute(requested) && !requested.split(/[\\/]/).includes('..')) {
-      // Umbrella apps and answers that drop the leading folder: look for the path anywhere in the workspace.
-      const glob = `**/${requested.replace(/^\.\//, '').replace(/[{}[\]*?!]/g, '')}`;
-      const found = await vscode.workspace.findFiles(glob, '{**/node_modules/**,**/_build/**,**/deps/**,**/.git/**}', 10);
-      const inside: vscode.Uri[] = [];
-      for (const uri of found) {
-        const real = await fs.realpath(uri.fsPath).catch(() => undefined);
-        if (real && isInside(real, realFolders)) inside.push(uri);
-      }
-      if (inside.length === 1) target = inside[0].fsPath;
-      else if (inside.length > 1) {
-        const pick = await vscode.window.showQuickPick(
-          inside.map((u) => ({ label: vscode.workspace.asRelativePath(u), uri: u })),
-          { placeHolder: `Several files match ${requested}` },
-        );
-        target = pick?.uri.fsPath;
-        if (!pick) return;
-      }
-    }
-    if (!target) {
-      void vscode.window.showWarningMessage(`Elixir Agent: ${requested} is not a file in this workspace.`);
-      return;
-    }
-    const doc = await vscode.workspace.openTextDocument(vscode.Uri.file(target));
-    const at = line ? Math.min(Math.max(0, line - 1), Math.max(0, doc.lineCount - 1)) : undefined;
-    const selection = at !== undefined ? new vscode.Range(at, 0, at, 0) : undefined;
-    const editor = await vscode.window.showTextDocument(doc, { selection, preview: true, viewColumn: beside ? vscode.ViewColumn.Beside : undefined });
-    if (selection) editor.revealRange(selection, vscode.TextEditorRevealType.InCenterIfOutsideViewport);
-  }
-
-  /** Replaces each selection of the active (or last active) editor with the code. */
-  private async insertAtCursor(code: string): Promise<void> {
-    const editor = vscode.window.activeTextEditor ?? (this.lastEditor && !this.lastEditor.document.isClosed ? this.lastEditor : undefined);
-    if (!editor) {
-      void vscode.window.showWarningMessage('Elixir Agent: open a file and place the cursor where the code should go.');
-      return;
-    }
-    const ok = await editor.edit((b) => {
-      for (const sel of editor.selections) b.replace(sel, code);
-    });
-    if (!ok) {
-      void vscode.window.showWarningMessage(`Elixir Agent: could not insert into ${path.basename(editor.document.fileName)} (read-only?).`);
-      return;
-    }
-    await vscode.window.showTextDocument(editor.document, { viewColumn: editor.viewColumn, preserveFocus: false });
-  }
+function isViewMessage(msg: { type: string }): msg is ViewMessage {
+  return Object.hasOwn(VIEW_MESSAGES, msg.type);
 }
 
 /**
- * Registers the chat view resolver, the editor-tab panel (with its
- * serializer, so it comes back after a reload) and the commands that show
- * them. The backend is looked up on use: the conversation controller
- * registers it (rt.services) and may arrive after this call.
+ * Registers the editor-tab panel (with its serializer, so it comes back
+ * after a reload) and the commands that show the chat. Returns the views;
+ * the composition root hands the sidebar view to resolveView.
  */
-export function registerChatView(rt: Runtime, backendProvider: BackendProvider): ChatViews {
-  const views = rt.track(new ChatViews(rt, backendProvider));
-  rt.setChatViewResolver((view) => views.resolveView(view));
+export function registerChatView(rt: FeatureContext, backend: ChatBackend): ChatViews {
+  const views = rt.track(new ChatViews(rt, backend));
   rt.track(
     vscode.window.registerWebviewPanelSerializer(CHAT_PANEL_TYPE, {
       deserializeWebviewPanel: async (panel) => views.adoptPanel(panel),

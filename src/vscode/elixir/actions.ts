@@ -3,7 +3,7 @@
  * Ask about selection, Write ExUnit tests, Review this file, and the
  * "Ask Elixir Agent to fix" code action on diagnostics. Each gathers the
  * editor's facts, writes the first message with the pure builders of
- * src/core/elixir/prompts.ts and puts it in the chat input (services.chat),
+ * src/core/elixir/prompts.ts and puts it in the chat input (the chat service),
  * where the user sees and may edit it before sending. Each command returns
  * the message it prefilled (undefined when it had nothing to do).
  */
@@ -21,7 +21,9 @@ import {
   type PromptSeverity,
 } from '../../core/elixir/prompts';
 import { COMMANDS } from '../ids';
-import type { Runtime } from '../runtime';
+import type { ChatService } from '../chat';
+import type { FeatureContext } from '../context';
+import type { ElixirService } from './index';
 
 const SEVERITY: Record<vscode.DiagnosticSeverity, PromptSeverity> = {
   [vscode.DiagnosticSeverity.Error]: 'Error',
@@ -69,11 +71,15 @@ export function editorFacts(doc: vscode.TextDocument, selection?: vscode.Selecti
   return facts;
 }
 
-export function registerActions(rt: Runtime, runMixCompile: () => Promise<unknown>): void {
+export interface ActionsDeps {
+  chat: Pick<ChatService, 'prefill'>;
+  elixir: Pick<ElixirService, 'projectOf'>;
+  runMixCompile: () => Promise<unknown>;
+}
+
+export function registerActions(rt: FeatureContext, { chat, elixir, runMixCompile }: ActionsDeps): void {
   const prefill = async (text: string | undefined): Promise<string | undefined> => {
     if (text === undefined) return undefined;
-    const chat = rt.services.chat;
-    if (!chat) throw new Error('the chat is not available yet; open the Elixir Agent view and try again.');
     await chat.prefill(text);
     return text;
   };
@@ -95,7 +101,7 @@ export function registerActions(rt: Runtime, runMixCompile: () => Promise<unknow
     const facts = editorFacts(editor.document);
     const text = fixProblemsMessage(facts);
     if (text === undefined) {
-      const canCompile = vscode.workspace.isTrusted && !!rt.services.elixir?.projectOf(editor.document.uri);
+      const canCompile = vscode.workspace.isTrusted && !!elixir.projectOf(editor.document.uri);
       const pick = await vscode.window.showInformationMessage(
         `Elixir Agent: no problems are reported for ${facts.path}.`,
         ...(canCompile ? ['Run mix compile'] : []),

@@ -1,18 +1,18 @@
 /**
  * Elixir intelligence in the editor: mix project detection (context keys,
  * chat header, system prompt), the mix compile diagnostics source, language
- * servers, the editor's diagnostics for the ide channel, and the editor
- * actions. Registered from runtime.ts with one line:
- *   (await import('./elixir/index.js')).registerElixir(rt);
- * It fills services.elixir and services.diagnostics.
+ * servers and the editor's diagnostics for the ide channel. Built by the
+ * composition root (runtime.ts), which offers them as services.elixir and
+ * services.diagnostics; the editor actions (actions.ts) are registered there
+ * once the chat exists.
  */
 import * as vscode from 'vscode';
 import type { MixProject } from '../../core/elixir/project';
 import { ideTools, type IdeToolsOptions } from '../../core/ide';
 import type { Tool, ToolServices } from '../../core/tools/types';
-import { COMMANDS, CONFIG_SECTION } from '../ids';
-import type { Runtime } from '../runtime';
-import { registerActions } from './actions';
+import { COMMANDS } from '../ids';
+import type { FeatureContext } from '../context';
+import type { McpService } from '../mcp';
 import { editorDiagnosticsService, type EditorDiagnosticsService } from './diagnostics';
 import { installedElixirExtension, LanguageServers, type LanguageServerStatus } from './languageServer';
 import { MixDiagnosticsSource, type MixRunSummary } from './mixSource';
@@ -57,11 +57,23 @@ export interface ElixirService {
   toolServices(): Pick<ToolServices, 'diagnostics'>;
 }
 
-export function registerElixir(rt: Runtime): ElixirService {
+export interface ElixirDeps {
+  /** executeCode mentions Tidewave's project_eval while it is connected. */
+  mcp: Pick<McpService, 'tidewaveConnected'>;
+}
+
+export interface ElixirFeature {
+  service: ElixirService;
+  diagnostics: EditorDiagnosticsService;
+  /** elixirAgent.runMixCompile (checks trust and projects, reports in the status bar). */
+  runMixCompile(): Promise<MixRunSummary[] | undefined>;
+}
+
+export function registerElixir(rt: FeatureContext, deps: ElixirDeps): ElixirFeature {
   const { log } = rt;
   const workspace = rt.track(new ElixirWorkspace(log));
-  const mix = rt.track(new MixDiagnosticsSource(workspace, log));
-  const servers = rt.track(new LanguageServers(workspace, log));
+  const mix = rt.track(new MixDiagnosticsSource(workspace, log, rt.config));
+  const servers = rt.track(new LanguageServers(workspace, log, rt.config));
   const diagnostics: EditorDiagnosticsService = editorDiagnosticsService({
     mix,
     projects: () => workspace.projects(),
@@ -106,7 +118,6 @@ export function registerElixir(rt: Runtime): ElixirService {
     }
     return status;
   });
-  registerActions(rt, runMixCompile);
 
   const service: ElixirService = {
     projects: () => workspace.projects(),
@@ -119,18 +130,16 @@ export function registerElixir(rt: Runtime): ElixirService {
     languageServer: { current: () => servers.current(), ready: () => servers.ready(), restart: () => servers.restart(), onDidChange: servers.onDidChange },
     tools: () => {
       const options: IdeToolsOptions = {
-        mixCommand: () => vscode.workspace.getConfiguration(CONFIG_SECTION).get<string>('mix.command'),
-        isTidewaveConnected: () => !!rt.services.mcp?.states().some((s) => s.tidewave && s.state === 'connected'),
+        mixCommand: () => rt.config.get('mix.command'),
+        isTidewaveConnected: () => deps.mcp.tidewaveConnected(),
       };
       return ideTools(options);
     },
     // diagnosticsAfterEdit is the tools feature's (src/vscode/tools); diagnostics.afterEdit offers the same for others.
     toolServices: () => ({ diagnostics }),
   };
-  rt.services.elixir = service;
-  rt.services.diagnostics = diagnostics;
 
   // The first language server start waits for detection; nothing here blocks activation.
   void servers.restart();
-  return service;
+  return { service, diagnostics, runMixCompile };
 }

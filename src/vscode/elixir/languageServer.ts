@@ -15,6 +15,7 @@ import * as vscode from 'vscode';
 import type { LanguageClient } from 'vscode-languageclient/node';
 import type { MixProject } from '../../core/elixir/project';
 import { findOnPath, isExecutable } from '../../core/util/which';
+import type { Config } from '../config';
 import { CONFIG_SECTION, EXTENSION_ID } from '../ids';
 import type { ElixirWorkspace } from './workspace';
 
@@ -128,12 +129,11 @@ export class LanguageServers implements vscode.Disposable {
   constructor(
     private readonly workspace: ElixirWorkspace,
     private readonly log: vscode.LogOutputChannel,
+    private readonly config: Config,
   ) {
     this.disposables.push(
       this.changed,
-      vscode.workspace.onDidChangeConfiguration((e) => {
-        if (e.affectsConfiguration(`${CONFIG_SECTION}.languageServer`)) void this.restart();
-      }),
+      config.onChange(['languageServer'], () => void this.restart()),
       vscode.workspace.onDidGrantWorkspaceTrust(() => void this.restart()),
       vscode.extensions.onDidChange(() => void this.reconcile()),
       workspace.onDidChange(() => void this.reconcile()),
@@ -188,8 +188,7 @@ export class LanguageServers implements vscode.Disposable {
     const projects = this.workspace.projects();
     if (!vscode.workspace.isTrusted) return this.stopAllWith('the workspace is not trusted (Restricted Mode)');
     if (projects.length === 0) return this.stopAllWith('no mix project in the workspace');
-    const config = vscode.workspace.getConfiguration(CONFIG_SECTION);
-    const decision = chooseServer({ kind: config.get<string>('languageServer.kind', 'auto'), path: config.get<string>('languageServer.path', '') });
+    const decision = chooseServer({ kind: this.config.get('languageServer.kind'), path: this.config.get('languageServer.path') });
     if ('reason' in decision) {
       this.log.info(`language server: none started: ${decision.reason}`);
       if (decision.error && decision.error !== this.lastError) {

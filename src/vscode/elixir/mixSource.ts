@@ -19,7 +19,7 @@ import { compiledByMix, runMixCompile, type MixCompileResult } from '../../core/
 import type { MixProject } from '../../core/elixir/project';
 import { sourcesChangedSince } from '../../core/elixir/sourceChanges';
 import { diskLineReader } from '../../core/ide/format';
-import { CONFIG_SECTION } from '../ids';
+import type { Config } from '../config';
 import type { ElixirWorkspace } from './workspace';
 
 const SOURCE = 'mix';
@@ -65,6 +65,7 @@ export class MixDiagnosticsSource implements vscode.Disposable {
   constructor(
     private readonly workspace: ElixirWorkspace,
     private readonly log: vscode.LogOutputChannel,
+    private readonly config: Config,
   ) {
     const touched = (uris: readonly vscode.Uri[]): void => uris.forEach((u) => this.changed(u));
     this.disposables.push(
@@ -133,7 +134,7 @@ export class MixDiagnosticsSource implements vscode.Disposable {
   }
 
   private async compile(project: MixProject, signal: AbortSignal, onOutput: (chunk: string) => void): Promise<{ result: MixCompileResult; cancelled: boolean }> {
-    const mixCommand = vscode.workspace.getConfiguration(CONFIG_SECTION, vscode.Uri.file(project.root)).get<string>('mix.command') || 'mix';
+    const mixCommand = this.config.mixCommand(vscode.Uri.file(project.root));
     const name = project.app ?? project.root.split(/[\\/]/).pop();
     try {
       const result = await vscode.window.withProgress({ location: vscode.ProgressLocation.Window, title: `mix compile (${name})` }, () =>
@@ -208,7 +209,7 @@ export class MixDiagnosticsSource implements vscode.Disposable {
     if (!vscode.workspace.isTrusted || doc.uri.scheme !== 'file') return;
     const isElixir = ELIXIR_LANGUAGES.has(doc.languageId) || /\.(exs?|heex|eex)$/.test(doc.uri.fsPath);
     if (!isElixir) return;
-    if (!vscode.workspace.getConfiguration(CONFIG_SECTION, doc.uri).get<boolean>('mix.compileOnSave', false)) return;
+    if (!this.config.get('mix.compileOnSave', doc.uri)) return;
     const project = this.workspace.projectOf(doc.uri);
     if (!project) return;
     this.pendingSaves.add(project.root);

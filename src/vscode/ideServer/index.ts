@@ -6,13 +6,11 @@
  * ENABLE_IDE_INTEGRATION, as Claude Code's extension sets them.
  */
 import * as vscode from 'vscode';
-import { ideTools } from '../../core/ide';
 import { IdeServer, workspaceFoldersTool } from '../../core/mcp/ideServer';
 import { MemoryReadTracker, NodeFileAccess } from '../../core/tools/nodeFiles';
 import type { DiagnosticsProvider, Tool, ToolContext } from '../../core/tools/types';
-import { CONFIG_SECTION } from '../ids';
-import type { Runtime } from '../runtime';
-import { editorDiagnostics, openFileTool } from './tools';
+import type { FeatureContext } from '../context';
+import { openFileTool } from './tools';
 
 /** What the feature offers (services.ideServer): the running server, for status and tests. */
 export interface IdeServerService {
@@ -29,23 +27,21 @@ function folders(): string[] {
 }
 
 export interface IdeServerDeps {
-  /** The diagnostics the chat's getDiagnostics reads; default: every diagnostic the editor knows. */
-  diagnostics?: () => DiagnosticsProvider | undefined;
-  /** True while Tidewave is connected (executeCode mentions project_eval then). */
-  isTidewaveConnected?: () => boolean;
+  /** The diagnostics the chat's getDiagnostics reads (the Elixir feature's). */
+  diagnostics: DiagnosticsProvider;
+  /** getDiagnostics and executeCode as the chat has them (the Elixir feature's: settings, Tidewave's status). */
+  ideTools: () => Tool[];
 }
 
-export function registerIdeServer(rt: Runtime, deps: IdeServerDeps = {}): IdeServerService {
+export function registerIdeServer(rt: FeatureContext, deps: IdeServerDeps): IdeServerService {
   const { context, log } = rt;
   const env = context.environmentVariableCollection;
   env.persistent = false;
   env.description = 'Lets the Claude Code CLI use Elixir Agent\'s ide channel (diagnostics, Elixir evaluation).';
-  const fallbackDiagnostics = editorDiagnostics();
 
   const tools = (): Tool[] => {
-    const config = vscode.workspace.getConfiguration(CONFIG_SECTION);
     return [
-      ...ideTools({ mixCommand: () => config.get<string>('mix.command'), isTidewaveConnected: deps.isTidewaveConnected }),
+      ...deps.ideTools(),
       openFileTool(folders),
       workspaceFoldersTool(folders),
     ];
@@ -59,7 +55,7 @@ export function registerIdeServer(rt: Runtime, deps: IdeServerDeps = {}): IdeSer
       signal,
       files: new NodeFileAccess(),
       reads: new MemoryReadTracker(),
-      services: { diagnostics: deps.diagnostics?.() ?? fallbackDiagnostics },
+      services: { diagnostics: deps.diagnostics },
     };
   };
 
@@ -114,7 +110,7 @@ export function registerIdeServer(rt: Runtime, deps: IdeServerDeps = {}): IdeSer
   const apply = (): Promise<void> => {
     sync = sync
       .then(async () => {
-        const enabled = vscode.workspace.getConfiguration(CONFIG_SECTION).get<boolean>('ideServer.enabled', false);
+        const enabled = rt.config.get('ideServer.enabled');
         if (enabled) await start();
         else await stop();
       })
@@ -126,11 +122,7 @@ export function registerIdeServer(rt: Runtime, deps: IdeServerDeps = {}): IdeSer
     return sync;
   };
 
-  rt.track(
-    vscode.workspace.onDidChangeConfiguration((e) => {
-      if (e.affectsConfiguration(`${CONFIG_SECTION}.ideServer`)) void apply();
-    }),
-  );
+  rt.track(rt.config.onChange(['ideServer'], () => void apply()));
   rt.track(vscode.workspace.onDidChangeWorkspaceFolders(() => void server?.writeLock().catch((err: unknown) => log.warn(`ide server: ${String(err)}`))));
   rt.track({ dispose: () => stop() });
   void apply();

@@ -1,44 +1,7 @@
-/** The editor side of the ide channel: openFile, and the editor's diagnostics. */
+/** The editor side of the ide channel: openFile (the diagnostics are the Elixir feature's, src/vscode/elixir/diagnostics.ts). */
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { errorResult, textResult, type DiagnosticsProvider, type FileDiagnostics, type Tool } from '../../core/tools/types';
-
-const SEVERITY: Record<vscode.DiagnosticSeverity, FileDiagnostics['diagnostics'][number]['severity']> = {
-  [vscode.DiagnosticSeverity.Error]: 'Error',
-  [vscode.DiagnosticSeverity.Warning]: 'Warning',
-  [vscode.DiagnosticSeverity.Information]: 'Information',
-  [vscode.DiagnosticSeverity.Hint]: 'Hint',
-};
-
-function toFile(uri: vscode.Uri, list: readonly vscode.Diagnostic[]): FileDiagnostics {
-  return {
-    uri: uri.toString(),
-    diagnostics: list.map((d) => {
-      const out: FileDiagnostics['diagnostics'][number] = {
-        message: d.message,
-        severity: SEVERITY[d.severity],
-        range: { start: { line: d.range.start.line, character: d.range.start.character }, end: { line: d.range.end.line, character: d.range.end.character } },
-      };
-      if (d.source) out.source = d.source;
-      const code = typeof d.code === 'object' ? d.code.value : d.code;
-      if (code !== undefined) out.code = String(code);
-      return out;
-    }),
-  };
-}
-
-/** Every diagnostic the editor knows (all sources), in Claude Code's shape. */
-export function editorDiagnostics(): DiagnosticsProvider {
-  return {
-    get(uri?: string): Promise<FileDiagnostics[]> {
-      if (uri) {
-        const target = vscode.Uri.parse(uri);
-        return Promise.resolve([toFile(target, vscode.languages.getDiagnostics(target))].filter((f) => f.diagnostics.length > 0));
-      }
-      return Promise.resolve(vscode.languages.getDiagnostics().filter(([, list]) => list.length > 0).map(([u, list]) => toFile(u, list)));
-    },
-  };
-}
+import { errorResult, textResult, type Tool } from '../../core/tools/types';
 
 interface OpenFileInput {
   filePath: string;

@@ -12,8 +12,9 @@ import * as vscode from 'vscode';
 import { collectServers, McpManager, type McpApprovalRequest, type McpServerStatus, type ProjectSettingsValue } from '../../core/mcp';
 import type { Tool } from '../../core/tools/types';
 import { HeldSecrets } from '../../core/util/heldSecrets';
-import { COMMANDS, CONFIG_SECTION, SECRET_API_KEY } from '../ids';
-import type { Runtime } from '../runtime';
+import type { Config } from '../config';
+import { COMMANDS, SECRET_API_KEY } from '../ids';
+import type { FeatureContext } from '../context';
 import { McpApprovals } from './approvals';
 import { McpStatusBar } from './statusBar';
 
@@ -23,6 +24,8 @@ export interface McpService {
   tools(): Tool[];
   /** Every configured server with its state, detail and tool names. */
   states(): McpServerStatus[];
+  /** True while a Tidewave server is connected (executeCode then points to project_eval). */
+  tidewaveConnected(): boolean;
   /** Fires when a server's state or tool list changes. */
   onDidChange(listener: () => void): vscode.Disposable;
   /** Reconnects one server by name, or all. */
@@ -35,8 +38,6 @@ export interface McpService {
   approvalRequest(name: string): McpApprovalRequest | undefined;
 }
 
-const SERVERS_SETTING = 'mcp.servers';
-
 function folders(): string[] {
   return (vscode.workspace.workspaceFolders ?? []).filter((f) => f.uri.scheme === 'file').map((f) => f.uri.fsPath);
 }
@@ -46,18 +47,18 @@ function folders(): string[] {
  * the repository's (a folder's .vscode/settings.json, the .code-workspace file), which
  * need approval. Objects are merged by VS Code's get(); inspect() keeps them apart.
  */
-export function serverSettings(): { user: unknown; project: ProjectSettingsValue[] } {
+export function serverSettings(config: Config): { user: unknown; project: ProjectSettingsValue[] } {
   const project: ProjectSettingsValue[] = [];
   const wsFile = vscode.workspace.workspaceFile;
   const fileFolders = (vscode.workspace.workspaceFolders ?? []).filter((f) => f.uri.scheme === 'file');
   if (wsFile) {
     // Multi-root: each folder's own settings, then the workspace file's.
     for (const f of fileFolders) {
-      const value = vscode.workspace.getConfiguration(CONFIG_SECTION, f.uri).inspect<unknown>(SERVERS_SETTING)?.workspaceFolderValue;
+      const value = config.inspect('mcp.servers', f.uri)?.workspaceFolderValue;
       if (value !== undefined) project.push({ value, origin: path.join(f.uri.fsPath, '.vscode', 'settings.json'), baseDir: f.uri.fsPath });
     }
   }
-  const all = vscode.workspace.getConfiguration(CONFIG_SECTION).inspect<unknown>(SERVERS_SETTING);
+  const all = config.inspect('mcp.servers');
   const first = fileFolders[0]?.uri.fsPath ?? process.cwd();
   if (all?.workspaceValue !== undefined) {
     const origin = wsFile ? (wsFile.scheme === 'file' ? wsFile.fsPath : 'the workspace settings') : path.join(first, '.vscode', 'settings.json');
@@ -66,7 +67,7 @@ export function serverSettings(): { user: unknown; project: ProjectSettingsValue
   return { user: all?.globalValue, project };
 }
 
-export function registerMcp(rt: Runtime): McpService {
+export function registerMcp(rt: FeatureContext): McpService {
   const { context, log } = rt;
   const approvals = new McpApprovals(context.workspaceState, log);
   // Stdio-only approvals of earlier versions were keyed by the expanded definition: those servers ask once more.
@@ -88,14 +89,14 @@ export function registerMcp(rt: Runtime): McpService {
   let loading: Promise<void> = Promise.resolve();
   const reload = (): Promise<void> => {
     loading = loading.then(async () => {
-      const config = vscode.workspace.getConfiguration(CONFIG_SECTION);
-      const tidewavePort = config.get<number>('tidewave.port', 0);
-      const settings = serverSettings();
+      const { config } = rt;
+      const tidewavePort = config.get('tidewave.port');
+      const settings = serverSettings(config);
       const { servers, problems } = await collectServers({
         folders: folders(),
         settings: settings.user,
         projectSettings: settings.project,
-        tidewave: config.get<boolean>('tidewave.enabled', true) ? { port: tidewavePort > 0 ? tidewavePort : undefined } : false,
+        tidewave: config.get('tidewave.enabled') ? { port: tidewavePort > 0 ? tidewavePort : undefined } : false,
       });
       // Restricted Mode: no MCP server at all (a project's .mcp.json could point anywhere).
       const specs = vscode.workspace.isTrusted
@@ -115,11 +116,7 @@ export function registerMcp(rt: Runtime): McpService {
   };
   rt.track({ dispose: () => timer && clearTimeout(timer) });
 
-  rt.track(
-    vscode.workspace.onDidChangeConfiguration((e) => {
-      if (e.affectsConfiguration(`${CONFIG_SECTION}.mcp`) || e.affectsConfiguration(`${CONFIG_SECTION}.tidewave`)) reloadSoon();
-    }),
-  );
+  rt.track(rt.config.onChange(['mcp', 'tidewave'], reloadSoon));
   rt.track(vscode.workspace.onDidChangeWorkspaceFolders(() => reloadSoon()));
   rt.track(
     vscode.workspace.onDidGrantWorkspaceTrust(() => {
@@ -139,6 +136,7 @@ export function registerMcp(rt: Runtime): McpService {
   const service: McpService = {
     tools: () => manager.tools(),
     states: () => manager.states(),
+    tidewaveConnected: () => manager.states().some((s) => s.tidewave && s.state === 'connected'),
     onDidChange: (listener) => {
       const sub = manager.onDidChange(listener);
       return new vscode.Disposable(() => sub.dispose());

@@ -6,8 +6,9 @@
  * ANTHROPIC_BASE_URL).
  */
 import * as vscode from 'vscode';
-import { COMMANDS, CONFIG_SECTION, CONTEXT_KEYS, SECRET_API_KEY } from '../ids';
-import type { Runtime } from '../runtime';
+import type { Config } from '../config';
+import { COMMANDS, CONTEXT_KEYS, SECRET_API_KEY } from '../ids';
+import type { FeatureContext } from '../context';
 
 export type KeySource = 'secret' | 'env' | 'none';
 
@@ -75,13 +76,13 @@ export class ApiKeyStore implements vscode.Disposable {
 }
 
 /** The Messages API base URL: the elixirAgent.baseUrl setting, else ANTHROPIC_BASE_URL, else Anthropic's. */
-export function configuredBaseUrl(): string | undefined {
-  const setting = vscode.workspace.getConfiguration(CONFIG_SECTION).get<string>('baseUrl', '').trim();
+export function configuredBaseUrl(config: Config): string | undefined {
+  const setting = config.get('baseUrl').trim();
   return setting || process.env.ANTHROPIC_BASE_URL?.trim() || undefined;
 }
 
 /** Registers elixirAgent.setApiKey / clearApiKey; returns the store. */
-export async function registerApiKey(rt: Runtime): Promise<ApiKeyStore> {
+export async function registerApiKey(rt: FeatureContext): Promise<ApiKeyStore> {
   const store = rt.track(await ApiKeyStore.create(rt.context.secrets));
 
   rt.registerCommand(COMMANDS.setApiKey, async (...args: unknown[]) => {

@@ -4,7 +4,7 @@
  * diagnostics after edits (an incremental mix compile for Elixir files, see
  * src/vscode/elixir/diagnostics.ts), VS Code's bundled ripgrep, the optional Bash
  * terminal) and the approval policy from settings and workspace trust.
- * The chat controller gets all of it from `rt.services.tools`.
+ * The chat gets all of it as `services.tools`.
  */
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -15,8 +15,8 @@ import { MemoryReadTracker } from '../../core/tools/nodeFiles';
 import { builtinTools } from '../../core/tools/registry';
 import { findRipgrep } from '../../core/tools/ripgrep';
 import type { FileAccess, ReadTracker, Tool, ToolContext, ToolServices } from '../../core/tools/types';
-import { CONFIG_SECTION } from '../ids';
-import type { Runtime } from '../runtime';
+import type { FeatureContext } from '../context';
+import type { EditorDiagnosticsService } from '../elixir/diagnostics';
 import { DiagnosticsAfterEdit } from './diagnostics';
 import { EditorFileAccess } from './files';
 import { EditorNotebookAccess } from './notebooks';
@@ -52,7 +52,12 @@ function workspaceFolders(): string[] {
   return (vscode.workspace.workspaceFolders ?? []).filter((f) => f.uri.scheme === 'file').map((f) => f.uri.fsPath);
 }
 
-export function registerTools(rt: Runtime): ToolsService {
+export interface ToolsDeps {
+  /** The editor's diagnostics (the Elixir feature's): an edited Elixir file may be compiled by mix. */
+  diagnostics: Pick<EditorDiagnosticsService, 'compilesAfterEdit' | 'afterEdit'>;
+}
+
+export function registerTools(rt: FeatureContext, deps: ToolsDeps): ToolsService {
   const files = new EditorFileAccess();
   const notebooks = new EditorNotebookAccess();
   const diagnostics = rt.track(new DiagnosticsAfterEdit());
@@ -65,7 +70,7 @@ export function registerTools(rt: Runtime): ToolsService {
     }
     return ripgrep ?? undefined;
   };
-  const config = () => vscode.workspace.getConfiguration(CONFIG_SECTION);
+  const { config } = rt;
 
   /** Paths that need an explicit confirmation besides .vscode/ and friends (paths.ts): the open .code-workspace file. */
   const protectedPaths = (): string[] => {
@@ -81,13 +86,13 @@ export function registerTools(rt: Runtime): ToolsService {
       ripgrepPath: ripgrepPath(),
       // An edited Elixir file is compiled (incrementally) when mix is its diagnostics source; else its diagnostics are awaited.
       diagnosticsAfterEdit: (absPath, signal) => {
-        const editor = rt.services.diagnostics;
-        return editor?.compilesAfterEdit(absPath) ? editor.afterEdit(absPath, signal) : diagnostics.collect(absPath, signal);
+        const editor = deps.diagnostics;
+        return editor.compilesAfterEdit(absPath) ? editor.afterEdit(absPath, signal) : diagnostics.collect(absPath, signal);
       },
       notebooks,
       protectedPaths: protectedPaths(),
     };
-    if (config().get<boolean>('bash.useTerminal', false)) services.bashMirror = terminal;
+    if (config.get('bash.useTerminal')) services.bashMirror = terminal;
     return { workspaceFolders: folders, cwd: folders[0] ?? path.resolve(rt.context.extensionPath), files, services };
   };
 
@@ -99,8 +104,8 @@ export function registerTools(rt: Runtime): ToolsService {
     policy(options = {}) {
       const current = () =>
         createApprovalPolicy({
-          tools: config().get<Record<string, unknown>>('approvals.tools', {}),
-          bashAllow: config().get<string[]>('approvals.bashAllow', []),
+          tools: config.get('approvals.tools'),
+          bashAllow: config.get('approvals.bashAllow'),
           permissionMode: options.permissionMode,
           agentRules: options.agentRules,
           homeDir: os.homedir(),

@@ -119,6 +119,34 @@ describe('history store: saved per workspace, atomic, never corrupted', () => {
     assert.deepStrictEqual((await new ConversationStore(dir).list()).map((c) => c.title), ['Second', 'First']);
   });
 
+  it('says when it rebuilt a damaged or lost index (log and onRepaired), not on a fresh start', async () => {
+    const warnings: string[] = [];
+    const repairs: unknown[] = [];
+    const options = { log: { warn: (m: string) => warnings.push(m) }, onRepaired: (r: unknown) => repairs.push(r) };
+    assert.deepStrictEqual(await new ConversationStore(dir, options).list(), []);
+    assert.deepStrictEqual([warnings, repairs], [[], []]);
+    await new ConversationStore(dir).save(conversation('First', 2, 100));
+    await fs.writeFile(path.join(dir, 'index.json'), '{"version":1,"conversations":[{"id":');
+    assert.equal((await new ConversationStore(dir, options).list()).length, 1);
+    await fs.rm(path.join(dir, 'index.json'));
+    assert.equal((await new ConversationStore(dir, options).list()).length, 1);
+    assert.equal(repairs.length, 2);
+    assert.deepStrictEqual(repairs[1], { reason: 'missing', recovered: 1 });
+    assert.match((repairs[0] as { reason: string }).reason, /JSON/);
+    assert.match(warnings[0], /history index .* was damaged \(.*\); rebuilt it from 1 conversation file/);
+    assert.match(warnings[1], /was missing; rebuilt it from 1 conversation file/);
+  });
+
+  it('reads maxConversations at each save when it is a function (the setting may change)', async () => {
+    let max = 3;
+    const store = new ConversationStore(dir, { maxConversations: () => max });
+    for (let i = 1; i <= 3; i++) await store.save(conversation(`c${i}`, 2, i));
+    assert.equal((await store.list()).length, 3);
+    max = 1;
+    await store.save(conversation('c4', 2, 4));
+    assert.deepStrictEqual((await store.list()).map((c) => c.title), ['c4']);
+  });
+
   it('a damaged conversation file is set aside with a warning, the others still open', async () => {
     const warnings: string[] = [];
     const store = new ConversationStore(dir, { log: { warn: (m) => warnings.push(m) } });
