@@ -15,6 +15,9 @@ import { HIGHLIGHT_LIMIT, highlight, languageLabel, resolveLanguage } from './hi
 import { findFileRefs, parseFileTarget, type FileTarget } from './links';
 import { isAllowedHref, sanitizeToFragment } from './sanitize';
 
+/** While an answer streams, code blocks this long are not highlighted (re-rendered every frame); they are once complete. */
+const STREAMING_HIGHLIGHT_LIMIT = 20_000;
+
 export interface RenderContext {
   openFile(target: FileTarget): void;
   copy(text: string): void;
@@ -185,7 +188,7 @@ function enhanceCode(root: DocumentFragment, ctx: RenderContext, final: boolean)
     const info = /(?:^|\s)language-([\w+#.-]+)/.exec(code.className)?.[1] ?? '';
     const lang = resolveLanguage(info);
     // While streaming, big blocks are re-rendered every frame: highlight them once they are complete.
-    if (lang && (final || text.length < 20_000) && text.length <= HIGHLIGHT_LIMIT) {
+    if (lang && (final || text.length < STREAMING_HIGHLIGHT_LIMIT) && text.length <= HIGHLIGHT_LIMIT) {
       const html = highlight(text, lang);
       if (html !== undefined) {
         code.innerHTML = html; // highlight.js output: source text escaped, only <span class="hljs-…">
@@ -275,7 +278,7 @@ export class MarkdownView {
       const token = tokens[j];
       const nodes = renderTokens([token], this.ctx, this.final);
       this.el.append(...nodes);
-      this.segs.push({ token, nodes, partial: !this.final && token.type === 'code' && (token as Tokens.Code).text.length >= 20_000 });
+      this.segs.push({ token, nodes, partial: !this.final && token.type === 'code' && (token as Tokens.Code).text.length >= STREAMING_HIGHLIGHT_LIMIT });
     }
   }
 }

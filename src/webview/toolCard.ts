@@ -9,6 +9,7 @@ import { clear, h, icon, textButton } from './dom';
 import { diffStats, renderDiff } from './diffView';
 import { SHORTCUTS } from './keys';
 import type { FileTarget } from './links';
+import { TOOL_CARD_TEXT_CAP } from '../shared/limits';
 
 export interface ToolCardContext {
   approve(callId: string, decision: ApprovalDecision, reason?: string): void;
@@ -249,7 +250,7 @@ function formatInput(call: ToolCallView): string {
   const rest = Object.fromEntries(Object.entries(call.input as Record<string, unknown>).filter(([k]) => !skip.has(k)));
   if (Object.keys(rest).length === 0) return '';
   const json = JSON.stringify(rest, null, 2);
-  return json.length > 20_000 ? `${json.slice(0, 20_000)}\n…` : json;
+  return json.length > TOOL_CARD_TEXT_CAP ? `${json.slice(0, TOOL_CARD_TEXT_CAP)}\n…` : json;
 }
 
 function withShortcut(button: HTMLButtonElement, keys: string): HTMLButtonElement {

@@ -4,6 +4,11 @@
  * measured heights (once an item has been shown) or estimates. Scroll
  * position is anchored to an item so measurements above it never make the
  * view jump, and the list follows the bottom while the user is there.
+ *
+ * Our own rather than a library's: the webview has no framework, the
+ * libraries that do this (react-window, TanStack Virtual) assume one, and a
+ * streaming answer grows the last item every frame, which needs the anchor
+ * kept here rather than a fixed or estimated size.
  */
 
 export interface ListSource {

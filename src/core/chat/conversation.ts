@@ -5,7 +5,7 @@
  * shown but never sent back, tool results live on the assistant message that
  * asked for them and are sent as the next user turn.
  */
-import type { ContentBlockParam, MessageParam, TextBlockParam, ToolResultBlockParam } from '@anthropic-ai/sdk/resources/messages';
+import type { ContentBlockParam, MessageParam, ToolResultBlockParam } from '@anthropic-ai/sdk/resources/messages';
 import type { MessageView, UsageView } from '../../shared/protocol';
 import { ZERO_USAGE } from '../model/models';
 
@@ -121,18 +121,6 @@ export function toApiMessages(record: ConversationRecord): MessageParam[] {
 export function awaitsAnswer(record: ConversationRecord): boolean {
   const api = toApiMessages(record);
   return api.length > 0 && api.at(-1)!.role === 'user';
-}
-
-export function textBlock(text: string): TextBlockParam {
-  return { type: 'text', text };
-}
-
-/** The plain text of a message's text blocks. */
-export function plainText(m: StoredMessage): string {
-  return m.view.blocks
-    .filter((b) => b.kind === 'text')
-    .map((b) => (b as { text: string }).text)
-    .join('\n\n');
 }
 
 /** Checks a parsed file is a conversation record we can open. */

@@ -10,6 +10,7 @@ import type { ToolCallView } from '../../shared/protocol';
 import { ToolError, type ApprovalPolicy, type ApprovalRequest, type Tool, type ToolContext, type ToolResult, type UserApproval } from '../tools/types';
 import { truncateToolText } from './context';
 import { toolSummary } from './toolSummary';
+import { TOOL_CARD_TEXT_CAP } from '../../shared/limits';
 
 export interface PendingCall {
   id: string;
@@ -45,7 +46,7 @@ export interface ToolRunDeps {
   update: (call: ToolCallView) => void;
 }
 
-const DISPLAY_CAP = 20_000;
+const DISPLAY_CAP = TOOL_CARD_TEXT_CAP;
 const OUTPUT_THROTTLE_MS = 100;
 
 export const STOPPED_BEFORE_RUN = 'Not run: the user stopped the answer before this tool call ran.';

@@ -32,6 +32,7 @@ import type { PersonaView } from '../../shared/protocol';
 import type { Config } from '../config';
 import { SECRET_API_KEY } from '../ids';
 import type { AgentsChangeEvent, AgentsService } from './service';
+import { fileFolderPaths } from '../folders';
 
 export const DEFAULT_AGENT = 'elixir-expert';
 export const ACTIVE_AGENT_KEY = 'elixirAgent.activeAgent';
@@ -184,12 +185,12 @@ export class AgentRegistry implements AgentsService, vscode.Disposable {
   }
 
   projectMemory(): Promise<ProjectMemory | undefined> {
-    return loadProjectMemory(this.folders(), this.fs);
+    return loadProjectMemory(fileFolderPaths(), this.fs);
   }
 
   /** Where agent files are looked for, with their source. */
   searchPaths(): Array<{ dir: string; source: AgentSource }> {
-    return agentSearchPaths({ workspaceFolders: this.folders(), userConfigDir: this.userConfigDir, bundledDir: this.bundledDir });
+    return agentSearchPaths({ workspaceFolders: fileFolderPaths(), userConfigDir: this.userConfigDir, bundledDir: this.bundledDir });
   }
 
   dispose(): void {
@@ -199,10 +200,6 @@ export class AgentRegistry implements AgentsService, vscode.Disposable {
   }
 
   // --- internals ---
-
-  private folders(): string[] {
-    return (vscode.workspace.workspaceFolders ?? []).filter((f) => f.uri.scheme === 'file').map((f) => f.uri.fsPath);
-  }
 
   private async resolver(): Promise<ModelResolver> {
     if (this.modelResolver) return this.modelResolver;

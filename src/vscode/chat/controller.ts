@@ -29,10 +29,10 @@ import { showHistoryPicker } from './historyPicker';
 import { mentionSuggestions, resolveMention } from './mentions';
 import { runSetup } from './runSetup';
 import type { ToolProviderRegistry } from './toolProviders';
+import { fileFolderPaths } from '../folders';
 
 type Listener = (m: HostMessage) => void;
 
-const folders = () => (vscode.workspace.workspaceFolders ?? []).filter((f) => f.uri.scheme === 'file').map((f) => f.uri.fsPath);
 
 export interface ChatControllerDeps {
   log: vscode.LogOutputChannel;
@@ -271,7 +271,7 @@ export class ChatController implements ChatBackend, vscode.Disposable {
       {
         client: () => new ModelClient({ apiKey: keys.key, baseURL: configuredBaseUrl(config), logger: log }),
         setup: () =>
-          runSetup({ agents, providers: this.deps.providers, config, offer: () => this.environment.offer(), project: () => this.environment.projectFacts(), folders }),
+          runSetup({ agents, providers: this.deps.providers, config, offer: () => this.environment.offer(), project: () => this.environment.projectFacts(), folders: fileFolderPaths }),
         policy: this.policy(),
         approve: (prompt, signal) => this.approvals.ask(prompt, signal),
         toolEnv: () => this.toolEnv(),
@@ -300,7 +300,7 @@ export class ChatController implements ChatBackend, vscode.Disposable {
   }
 
   private toolEnv(): ToolEnvironment {
-    const f = folders();
+    const f = fileFolderPaths();
     const { providers } = this.deps;
     return { workspaceFolders: f, cwd: f[0] ?? process.cwd(), files: providers.files() ?? new NodeFileAccess(), services: providers.services() };
   }

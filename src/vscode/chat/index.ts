@@ -42,8 +42,8 @@ function historyDir(context: vscode.ExtensionContext): string {
 }
 
 /** The builtin tools with the editor's file access, services and approval policy; the ide tools; the MCP tools. */
-export function chatToolProviders({ tools, elixir, mcp }: Pick<ChatDeps, 'tools' | 'elixir' | 'mcp'>): ToolProviderRegistry {
-  const registry = new ToolProviderRegistry();
+export function chatToolProviders({ tools, elixir, mcp }: Pick<ChatDeps, 'tools' | 'elixir' | 'mcp'>, log: Pick<vscode.LogOutputChannel, 'warn'>): ToolProviderRegistry {
+  const registry = new ToolProviderRegistry((id, err) => log.warn(`tool provider "${id}" failed; its tools are left out of this answer: ${err instanceof Error ? err.message : String(err)}`));
   registry.register({
     id: 'builtin',
     tools: () => tools.builtinTools(),
@@ -80,7 +80,7 @@ export async function registerChat(rt: FeatureContext, deps: ChatDeps): Promise<
     config: rt.config,
     store,
     keys,
-    providers: chatToolProviders(deps),
+    providers: chatToolProviders(deps, rt.log),
     agents: deps.agents,
     mcp: deps.mcp,
     elixir: deps.elixir,

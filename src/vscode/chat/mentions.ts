@@ -6,13 +6,11 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { MentionItem } from '../../shared/protocol';
+import { fileFolderPaths } from '../folders';
+import { diagnosticLine } from '../tools/diagnostics';
 
 const MAX_FILE_CHARS = 60_000;
 const EXCLUDE = '{**/node_modules/**,**/_build/**,**/deps/**,**/.git/**,**/.elixir_ls/**,**/dist/**}';
-
-function folderPaths(): string[] {
-  return (vscode.workspace.workspaceFolders ?? []).filter((f) => f.uri.scheme === 'file').map((f) => f.uri.fsPath);
-}
 
 /** Suggestions for what was typed after `@`. */
 export async function mentionSuggestions(query: string): Promise<MentionItem[]> {
@@ -59,11 +57,11 @@ export async function resolveMention(m: MentionItem): Promise<string | undefined
     const diags = vscode.languages.getDiagnostics(editor.document.uri);
     if (!diags.length) return undefined;
     const rel = vscode.workspace.asRelativePath(editor.document.uri);
-    const lines = diags.map((d) => `${rel}:${d.range.start.line + 1}:${d.range.start.character + 1}: ${vscode.DiagnosticSeverity[d.severity].toLowerCase()}: ${d.message}${d.source ? ` [${d.source}]` : ''}`);
+    const lines = diags.map((d) => diagnosticLine(rel, d));
     return `<problems file="${rel}">\n${lines.join('\n')}\n</problems>`;
   }
   // A file: only inside a workspace folder.
-  for (const folder of folderPaths()) {
+  for (const folder of fileFolderPaths()) {
     const abs = path.resolve(folder, m.value);
     const rel = path.relative(folder, abs);
     if (rel.startsWith('..') || path.isAbsolute(rel)) continue;

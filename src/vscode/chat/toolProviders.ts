@@ -28,6 +28,9 @@ export interface ChatToolProvider {
 export class ToolProviderRegistry {
   private readonly providers = new Map<string, ChatToolProvider>();
 
+  /** onError hears of a provider whose tools() threw (its tools are left out; the others still count). */
+  constructor(private readonly onError: (id: string, err: unknown) => void = () => undefined) {}
+
   register(provider: ChatToolProvider): vscode.Disposable {
     this.providers.set(provider.id, provider);
     return { dispose: () => this.providers.get(provider.id) === provider && this.providers.delete(provider.id) };
@@ -44,8 +47,9 @@ export class ToolProviderRegistry {
       let tools: Tool[] = [];
       try {
         tools = p.tools();
-      } catch {
-        continue; // one failing provider must not take the others down
+      } catch (err) {
+        this.onError(p.id, err); // one failing provider must not take the others down
+        continue;
       }
       for (const t of tools) if (!seen.has(t.name)) seen.set(t.name, t);
     }

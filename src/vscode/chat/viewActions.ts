@@ -9,10 +9,10 @@ import * as vscode from 'vscode';
 import { insideWorkspace, lookUpOpenFile } from '../../core/chat/openFilePath';
 import type { WebviewMessage } from '../../shared/protocol';
 import { COMMANDS, EXTENSION_ID } from '../ids';
+import { fileFolderPaths } from '../folders';
 
 type Command = Extract<WebviewMessage, { type: 'command' }>['command'];
 
-const workspaceFolders = () => (vscode.workspace.workspaceFolders ?? []).filter((f) => f.uri.scheme === 'file').map((f) => f.uri.fsPath);
 
 export class ViewActions implements vscode.Disposable {
   private lastEditor?: vscode.TextEditor;
@@ -60,7 +60,7 @@ export class ViewActions implements vscode.Disposable {
 
   /** Opens a file the answer names, only when it lies inside a workspace folder. */
   async openFile(requested: string, line: number | undefined, beside: boolean): Promise<void> {
-    const lookup = await lookUpOpenFile(requested, workspaceFolders());
+    const lookup = await lookUpOpenFile(requested, fileFolderPaths());
     let target = lookup.target;
     if (!target && lookup.search) {
       const found = await vscode.workspace.findFiles(lookup.search.include, lookup.search.exclude, 10);

@@ -7,6 +7,7 @@
 import * as vscode from 'vscode';
 import { detectProjects, projectFor, projectPromptSection, projectSummary, type MixProject } from '../../core/elixir/project';
 import { CONTEXT_KEYS } from '../ids';
+import { fileFolderPaths } from '../folders';
 
 const WATCHED = '**/{mix.exs,mix.lock,.tool-versions,mise.toml,.mise.toml}';
 const DEBOUNCE_MS = 400;
@@ -62,7 +63,7 @@ export class ElixirWorkspace implements vscode.Disposable {
   /** Detects again now (and returns the projects). */
   async refresh(): Promise<readonly MixProject[]> {
     const run = this.running.then(async () => {
-      const folders = (vscode.workspace.workspaceFolders ?? []).filter((f) => f.uri.scheme === 'file').map((f) => f.uri.fsPath);
+      const folders = fileFolderPaths();
       let found: MixProject[] = [];
       try {
         found = await detectProjects(folders);

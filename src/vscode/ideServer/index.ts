@@ -11,6 +11,7 @@ import { MemoryReadTracker, NodeFileAccess } from '../../core/tools/nodeFiles';
 import type { DiagnosticsProvider, Tool, ToolContext } from '../../core/tools/types';
 import type { FeatureContext } from '../context';
 import { openFileTool } from './tools';
+import { fileFolderPaths } from '../folders';
 
 /** What the feature offers (services.ideServer): the running server, for status and tests. */
 export interface IdeServerService {
@@ -21,10 +22,6 @@ export interface IdeServerService {
 }
 
 const CLAUDE_CODE_EXTENSION = 'anthropic.claude-code';
-
-function folders(): string[] {
-  return (vscode.workspace.workspaceFolders ?? []).filter((f) => f.uri.scheme === 'file').map((f) => f.uri.fsPath);
-}
 
 export interface IdeServerDeps {
   /** The diagnostics the chat's getDiagnostics reads (the Elixir feature's). */
@@ -42,13 +39,13 @@ export function registerIdeServer(rt: FeatureContext, deps: IdeServerDeps): IdeS
   const tools = (): Tool[] => {
     return [
       ...deps.ideTools(),
-      openFileTool(folders),
-      workspaceFoldersTool(folders),
+      openFileTool(fileFolderPaths),
+      workspaceFoldersTool(fileFolderPaths),
     ];
   };
 
   const toolContext = (signal: AbortSignal): ToolContext => {
-    const list = folders();
+    const list = fileFolderPaths();
     return {
       workspaceFolders: list,
       cwd: list[0] ?? process.cwd(),
@@ -96,7 +93,7 @@ export function registerIdeServer(rt: FeatureContext, deps: IdeServerDeps): IdeS
       tools,
       context: toolContext,
       confirm,
-      workspaceFolders: folders,
+      workspaceFolders: fileFolderPaths,
       ideName: `Elixir Agent (${vscode.env.appName})`,
       version: String((context.extension.packageJSON as { version?: string }).version ?? '0.0.0'),
       log,

@@ -17,6 +17,7 @@ import { COMMANDS, SECRET_API_KEY } from '../ids';
 import type { FeatureContext } from '../context';
 import { McpApprovals } from './approvals';
 import { McpStatusBar } from './statusBar';
+import { fileFolderPaths } from '../folders';
 
 /** What the MCP feature offers the rest of the runtime (services.mcp). */
 export interface McpService {
@@ -36,10 +37,6 @@ export interface McpService {
   problems(): string[];
   /** The exact definition a repository server is approved for (undefined for the user's own servers). */
   approvalRequest(name: string): McpApprovalRequest | undefined;
-}
-
-function folders(): string[] {
-  return (vscode.workspace.workspaceFolders ?? []).filter((f) => f.uri.scheme === 'file').map((f) => f.uri.fsPath);
 }
 
 /**
@@ -93,7 +90,7 @@ export function registerMcp(rt: FeatureContext): McpService {
       const tidewavePort = config.get('tidewave.port');
       const settings = serverSettings(config);
       const { servers, problems } = await collectServers({
-        folders: folders(),
+        folders: fileFolderPaths(),
         settings: settings.user,
         projectSettings: settings.project,
         tidewave: config.get('tidewave.enabled') ? { port: tidewavePort > 0 ? tidewavePort : undefined } : false,

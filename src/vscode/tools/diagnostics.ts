@@ -10,6 +10,11 @@ import * as vscode from 'vscode';
 const SEVERITY = ['error', 'warning', 'info', 'hint'];
 const MAX_SHOWN = 20;
 
+/** One diagnostic as the model reads it, `lib/a.ex:3:5: warning: message [source]` (tool results and the @problems mention). */
+export function diagnosticLine(rel: string, d: vscode.Diagnostic): string {
+  return `${rel}:${d.range.start.line + 1}:${d.range.start.character + 1}: ${SEVERITY[d.severity]}: ${d.message}${d.source ? ` [${d.source}]` : ''}`;
+}
+
 export class DiagnosticsAfterEdit implements vscode.Disposable {
   private readonly kinds = new Set<string>();
   private readonly sub: vscode.Disposable;
@@ -35,7 +40,7 @@ export class DiagnosticsAfterEdit implements vscode.Disposable {
     const rel = vscode.workspace.asRelativePath(uri);
     const lines = diags
       .slice(0, MAX_SHOWN)
-      .map((d) => `${rel}:${d.range.start.line + 1}:${d.range.start.character + 1}: ${SEVERITY[d.severity]}: ${d.message}${d.source ? ` [${d.source}]` : ''}`);
+      .map((d) => diagnosticLine(rel, d));
     if (diags.length > MAX_SHOWN) lines.push(`... and ${diags.length - MAX_SHOWN} more`);
     return lines.join('\n');
   };

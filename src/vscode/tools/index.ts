@@ -14,26 +14,21 @@ import { createApprovalPolicy, type ToolApprovalPolicy } from '../../core/tools/
 import { MemoryReadTracker } from '../../core/tools/nodeFiles';
 import { builtinTools } from '../../core/tools/registry';
 import { findRipgrep } from '../../core/tools/ripgrep';
-import type { FileAccess, ReadTracker, Tool, ToolContext, ToolServices } from '../../core/tools/types';
+import type { ReadTracker, Tool, ToolContext, ToolServices } from '../../core/tools/types';
+import type { ToolEnvironment } from '../../core/chat/session';
 import type { FeatureContext } from '../context';
 import type { EditorDiagnosticsService } from '../elixir/diagnostics';
 import { DiagnosticsAfterEdit } from './diagnostics';
 import { EditorFileAccess } from './files';
 import { EditorNotebookAccess } from './notebooks';
 import { BashTerminalMirror } from './terminal';
+import { fileFolderPaths } from '../folders';
 
-/** What the chat session needs for its tools (same shape as core/chat/session ToolEnvironment). */
-export interface ToolEnvironment {
-  workspaceFolders: string[];
-  cwd: string;
-  files: FileAccess;
-  services: ToolServices;
-}
+/** What the chat session needs for its tools (the loop's own type). */
+export type { ToolEnvironment };
 
 export interface ToolsService {
-  /** False in Restricted Mode: then builtinTools() holds only Read, Glob, Grep, LS and the policy denies the rest. */
-  readonly trusted: boolean;
-  /** The builtin tools for the current trust state. */
+  /** The builtin tools for the current trust state (in Restricted Mode only Read, Glob, Grep and LS; the policy denies the rest). */
   builtinTools(): Tool[];
   /**
    * The approval policy: elixirAgent.approvals.tools / .bashAllow and
@@ -46,10 +41,6 @@ export interface ToolsService {
   /** A complete ToolContext for one call. Pass the conversation's ReadTracker (newReadTracker()). */
   context(options: { signal: AbortSignal; reads: ReadTracker; onOutput?: (chunk: string) => void }): ToolContext;
   newReadTracker(): ReadTracker;
-}
-
-function workspaceFolders(): string[] {
-  return (vscode.workspace.workspaceFolders ?? []).filter((f) => f.uri.scheme === 'file').map((f) => f.uri.fsPath);
 }
 
 export interface ToolsDeps {
@@ -81,7 +72,7 @@ export function registerTools(rt: FeatureContext, deps: ToolsDeps): ToolsService
   };
 
   const environment = (): ToolEnvironment => {
-    const folders = workspaceFolders();
+    const folders = fileFolderPaths();
     const services: ToolServices = {
       ripgrepPath: ripgrepPath(),
       // An edited Elixir file is compiled (incrementally) when mix is its diagnostics source; else its diagnostics are awaited.
@@ -97,9 +88,6 @@ export function registerTools(rt: FeatureContext, deps: ToolsDeps): ToolsService
   };
 
   return {
-    get trusted() {
-      return vscode.workspace.isTrusted;
-    },
     builtinTools: () => builtinTools({ trusted: vscode.workspace.isTrusted }),
     policy(options = {}) {
       const current = () =>
@@ -110,7 +98,7 @@ export function registerTools(rt: FeatureContext, deps: ToolsDeps): ToolsService
           agentRules: options.agentRules,
           homeDir: os.homedir(),
           trusted: vscode.workspace.isTrusted,
-          workspaceFolders: workspaceFolders(),
+          workspaceFolders: fileFolderPaths(),
           protectedPaths: protectedPaths(),
         });
       return {

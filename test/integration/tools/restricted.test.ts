@@ -21,7 +21,7 @@ describe('tools in Restricted Mode (tools_ws)', function () {
     const found = await grep.invoke({ pattern: 'Hello', output_mode: 'files_with_matches' }, tools.context({ signal: new AbortController().signal, reads: tools.newReadTracker() }));
     assert.deepStrictEqual(
       {
-        trusted: tools.trusted,
+        trusted: vscode.workspace.isTrusted,
         names: tools.builtinTools().map((t) => t.name),
         bash: await tools.policy().decide(bash, { command: 'ls' }),
         grep: found.content,

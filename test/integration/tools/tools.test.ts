@@ -62,7 +62,7 @@ describe('tools in the editor (tools_ws)', function () {
 
   it('offers every builtin tool in a trusted workspace, with the editor services', () => {
     assert.deepStrictEqual(
-      { trusted: tools.trusted, names: tools.builtinTools().map((t) => t.name), cwd: tools.environment().cwd, ripgrep: typeof tools.environment().services.ripgrepPath },
+      { trusted: vscode.workspace.isTrusted, names: tools.builtinTools().map((t) => t.name), cwd: tools.environment().cwd, ripgrep: typeof tools.environment().services.ripgrepPath },
       { trusted: true, names: ['Read', 'Write', 'Edit', 'MultiEdit', 'Glob', 'Grep', 'LS', 'Bash', 'TaskOutput', 'TaskStop', 'NotebookEdit'], cwd: root, ripgrep: 'string' },
     );
   });
