@@ -3,14 +3,15 @@
  * stdout (inert: no terminal control sequences), tool calls, background tasks
  * and notices on stderr; with --json, every event as one JSON line instead.
  */
-import type { HostMessage, MessageView } from '../shared/protocol';
+import type { ChatEvent } from '../core/chat/events';
+import type { MessageRecord } from '../core/chat/records';
 import { InertStream, jsonLine } from './terminal';
 
-export function textOf(v: MessageView | undefined): string {
+export function textOf(v: MessageRecord | undefined): string {
   return (v?.blocks ?? []).filter((b) => b.kind === 'text').map((b) => (b as { text: string }).text).join('');
 }
 
-/** Prints a session's HostMessages as they come (emit), for a person or, with json, for a script. */
+/** Prints a session's ChatEvents as they come (emit), for a person or, with json, for a script. */
 export class RunPrinter {
   /** The last assistant message started (human output). */
   lastMessage: string | undefined;
@@ -25,7 +26,7 @@ export class RunPrinter {
     private readonly blockKind: (messageId: string, blockIndex: number) => string | undefined,
   ) {}
 
-  readonly emit = (m: HostMessage): void => {
+  readonly emit = (m: ChatEvent): void => {
     if (this.json) {
       process.stdout.write(jsonLine(m));
       return;

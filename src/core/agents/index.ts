@@ -19,5 +19,6 @@ export {
 export { CLAUDE_CODE_TOOL_NAMES, toolEntryProblem } from './claudeTools';
 export { ModelResolver, pickNewest, aliasFamily, FALLBACK_MODELS, type ListedModel, type ListModels, type ResolvedModel } from './models';
 export { loadProjectMemory, MEMORY_FILE_NAMES, type ProjectMemory } from './memory';
-export { toPersonaView, toolStatusView, problemText } from './persona';
+export { toPersonaRecord, toolStatusRecord, problemText } from './persona';
+export type { PersonaRecord, ToolStatusRecord } from './persona';
 export { newAgentFile, type NewAgentSpec } from './template';

@@ -1,11 +1,27 @@
-/** The chat's view of the active persona (PersonaView in the shared protocol). */
+/** What the chat shows of the active persona (mapped to the webview's PersonaView in src/vscode). */
 import * as path from 'node:path';
-import type { PersonaView, ToolStatusView } from '../../shared/protocol';
 import type { ResolvedModel } from './models';
 import type { ToolResolution } from './tools';
 import type { AgentDefinition, AgentProblem, ToolStatus } from './types';
 
-export function toolStatusView(s: ToolStatus): ToolStatusView {
+export interface ToolStatusRecord {
+  name: string;
+  status: 'available' | 'unavailable' | 'unknown';
+  detail?: string;
+}
+
+export interface PersonaRecord {
+  name: string;
+  description: string;
+  color?: string;
+  model: string;
+  source: 'project' | 'user' | 'bundled';
+  filePath: string;
+  tools: ToolStatusRecord[];
+  problems: string[];
+}
+
+export function toolStatusRecord(s: ToolStatus): ToolStatusRecord {
   switch (s.status) {
     case 'available':
       return { name: s.name, status: 'available', ...(s.detail ? { detail: s.detail } : {}) };
@@ -21,7 +37,7 @@ export function problemText(p: AgentProblem): string {
   return `${p.severity === 'error' ? 'Error' : 'Warning'} (${path.basename(p.filePath)} line ${p.line + 1}): ${p.message}`;
 }
 
-export function toPersonaView(agent: AgentDefinition, tools: ToolResolution, model: ResolvedModel, problems: readonly AgentProblem[]): PersonaView {
+export function toPersonaRecord(agent: AgentDefinition, tools: ToolResolution, model: ResolvedModel, problems: readonly AgentProblem[]): PersonaRecord {
   return {
     name: agent.name,
     description: agent.description,
@@ -29,7 +45,7 @@ export function toPersonaView(agent: AgentDefinition, tools: ToolResolution, mod
     model: model.id,
     source: agent.source,
     filePath: agent.filePath,
-    tools: tools.statuses.map(toolStatusView),
+    tools: tools.statuses.map(toolStatusRecord),
     problems: problems.filter((p) => p.filePath === agent.filePath).map(problemText),
   };
 }

@@ -7,7 +7,8 @@
  * crash becomes an inline error with a retry.
  */
 import type { MessageCreateParamsBase, TextBlockParam, Tool as ApiTool, ThinkingConfigParam } from '@anthropic-ai/sdk/resources/messages';
-import type { ErrorView, HostMessage } from '../../shared/protocol';
+import type { ErrorRecord } from '../model/errors';
+import type { ChatEvent } from './events';
 import type { ModelClient, ModelLogger } from '../model/client';
 import { classifyError, ModelError, noApiKeyError } from '../model/errors';
 import type { BackgroundTasks } from '../tools/backgroundTasks';
@@ -68,7 +69,7 @@ export interface LoopState {
   fitter: ContextFitter;
   usage: UsageTotals;
   save(): Promise<void>;
-  emit(message: HostMessage): void;
+  emit(message: ChatEvent): void;
   addMessage(message: StoredMessage): void;
 }
 
@@ -193,7 +194,7 @@ export class AgentLoop {
   private markTurnLimit(maxTurns: number): void {
     const last = this.state.record.messages.at(-1);
     if (!last || last.view.role !== 'assistant') return;
-    const error: ErrorView = {
+    const error: ErrorRecord = {
       title: `Paused after ${maxTurns} model turns`,
       detail: 'The agent reached its turn limit (maxTurns in the agent file, or the elixirAgent.maxTurns setting). Continue to let it go on.',
       retryable: false,

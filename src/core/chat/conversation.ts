@@ -1,18 +1,19 @@
 /**
  * A conversation as it is kept and saved: each message holds what the user
- * sees (a MessageView) and what the API gets (Anthropic content blocks). The
+ * sees (a MessageRecord) and what the API gets (Anthropic content blocks). The
  * two differ on purpose: notices and errors are view-only, a failed answer is
  * shown but never sent back, tool results live on the assistant message that
  * asked for them and are sent as the next user turn.
  */
 import type { ContentBlockParam, MessageParam, ToolResultBlockParam } from '@anthropic-ai/sdk/resources/messages';
-import type { MessageView, UsageView } from '../../shared/protocol';
+import type { UsageRecord } from '../model/models';
+import type { MessageRecord } from './records';
 import { ZERO_USAGE } from '../model/models';
 
 export const CONVERSATION_VERSION = 1;
 
 export interface StoredMessage {
-  view: MessageView;
+  view: MessageRecord;
   /** Content sent to the API. Empty or `excluded` = not sent (a failed answer, a notice). */
   content: ContentBlockParam[];
   /** Assistant messages: the results of their tool_use blocks, sent as the next user turn. */
@@ -40,7 +41,7 @@ export interface ConversationRecord {
   /** Persona (agent) name the conversation was held with. */
   persona?: string;
   messages: StoredMessage[];
-  totals: UsageView;
+  totals: UsageRecord;
   /** When older messages were summarized to fit the context window. */
   summary?: ConversationSummaryText;
 }

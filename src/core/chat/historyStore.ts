@@ -12,14 +12,14 @@
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import { randomBytes } from 'node:crypto';
-import type { ConversationSummary } from '../../shared/protocol';
+import type { ConversationEntry } from './records';
 import { isConversationRecord, type ConversationRecord } from './conversation';
 
 interface IndexFile {
   version: 1;
   /** The conversation open when the editor closed. */
   active?: string;
-  conversations: ConversationSummary[];
+  conversations: ConversationEntry[];
 }
 
 const TMP_SUFFIX = '.tmp';
@@ -90,7 +90,7 @@ export class ConversationStore {
   }
 
   /** Conversations, most recently updated first. */
-  async list(): Promise<ConversationSummary[]> {
+  async list(): Promise<ConversationEntry[]> {
     const index = await this.loadIndex();
     return [...index.conversations].sort((a, b) => b.updatedAt - a.updatedAt);
   }
@@ -130,7 +130,7 @@ export class ConversationStore {
       if (record.messages.length === 0) return;
       await writeFileAtomic(this.fileOf(record.id), JSON.stringify(record));
       const index = await this.loadIndex();
-      const summary: ConversationSummary = { id: record.id, title: record.title, updatedAt: record.updatedAt, messageCount: record.messages.length };
+      const summary: ConversationEntry = { id: record.id, title: record.title, updatedAt: record.updatedAt, messageCount: record.messages.length };
       index.conversations = [summary, ...index.conversations.filter((c) => c.id !== record.id)];
       await this.prune(index);
       await this.writeIndex(index);
@@ -235,7 +235,7 @@ export class ConversationStore {
     return { ...index, conversations };
   }
 
-  private async summaryOf(file: string): Promise<ConversationSummary | undefined> {
+  private async summaryOf(file: string): Promise<ConversationEntry | undefined> {
     try {
       const parsed: unknown = JSON.parse(await fs.readFile(file, 'utf8'));
       if (!isConversationRecord(parsed)) return undefined;
@@ -248,7 +248,7 @@ export class ConversationStore {
 
   /** Rebuilds the list from the conversation files (the index was missing or damaged). */
   private async rebuildIndex(): Promise<IndexFile> {
-    const conversations: ConversationSummary[] = [];
+    const conversations: ConversationEntry[] = [];
     let names: string[] = [];
     try {
       names = await fs.readdir(this.convDir);

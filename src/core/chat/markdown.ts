@@ -1,5 +1,5 @@
 /** A conversation as a Markdown document (the export command). */
-import type { BlockView, MessageView } from '../../shared/protocol';
+import type { BlockRecord, MessageRecord } from './records';
 import type { ConversationRecord } from './conversation';
 
 const OUTPUT_CAP = 4000;
@@ -15,7 +15,7 @@ function cap(text: string): string {
   return text.length > OUTPUT_CAP ? `${text.slice(0, OUTPUT_CAP)}\n… (${text.length - OUTPUT_CAP} more characters)` : text;
 }
 
-function block(b: BlockView): string {
+function block(b: BlockRecord): string {
   switch (b.kind) {
     case 'text':
       return b.text;
@@ -34,7 +34,7 @@ function block(b: BlockView): string {
   }
 }
 
-function message(m: MessageView): string {
+function message(m: MessageRecord): string {
   const who = m.role === 'user' ? '## You' : '## Agent';
   const status = m.status === 'stopped' ? ' (stopped)' : m.status === 'error' ? ' (failed)' : '';
   const body = m.blocks.map(block).filter((s) => s.trim());

@@ -2,14 +2,15 @@
  * One conversation, as the extension and `elixir-agent run` drive it: send,
  * retry, continue, stop, rename, and the conversation's record, views,
  * totals and background shells. Each answer is one run of the agent loop
- * (agentLoop.ts); everything the user sees goes out as HostMessage deltas,
+ * (agentLoop.ts); everything the user sees goes out as ChatEvent deltas,
  * every completed message is saved in order. Failures become an inline error
  * with a retry and never damage the conversation: a failed answer is shown
  * but not sent back, a stopped one is kept and marked as stopped.
  * Pure TypeScript (no vscode).
  */
 import type { ContentBlockParam } from '@anthropic-ai/sdk/resources/messages';
-import type { BackgroundTaskView, HostMessage, MessageView } from '../../shared/protocol';
+import type { ChatEvent } from './events';
+import type { BackgroundTaskRecord, MessageRecord } from './records';
 import { ZERO_USAGE } from '../model/models';
 import { BackgroundTasks, type BackgroundTaskInfo } from '../tools/backgroundTasks';
 import { MemoryReadTracker } from '../tools/nodeFiles';
@@ -24,7 +25,7 @@ export type { LoopSettings, RunSetup, ToolEnvironment } from './agentLoop';
 export interface SessionDeps extends LoopDeps {
   /** Saves the conversation (called as each message completes). */
   save?(record: ConversationRecord): Promise<void>;
-  emit?(message: HostMessage): void;
+  emit?(message: ChatEvent): void;
 }
 
 export const CONTINUE_PROMPT = 'Continue from where you stopped.';
@@ -57,11 +58,11 @@ export class ChatSession {
       emit: (m) => this.emit(m),
       addMessage: (m) => this.addMessage(m),
     });
-    this.background.onChange((tasks) => this.emit({ type: 'backgroundTasks', tasks: tasks.map(backgroundView) }));
+    this.background.onChange((tasks) => this.emit({ type: 'backgroundTasks', tasks: tasks.map(backgroundRecord) }));
   }
 
-  backgroundViews(): BackgroundTaskView[] {
-    return this.background.list().map(backgroundView);
+  backgroundTasks(): BackgroundTaskRecord[] {
+    return this.background.list().map(backgroundRecord);
   }
 
   /** The conversation ends (another is opened, the window closes, the CLI exits): stop the answer and every background shell. */
@@ -86,7 +87,7 @@ export class ChatSession {
     return this.usage.fill;
   }
 
-  views(): MessageView[] {
+  views(): MessageRecord[] {
     return this.record.messages.map((m) => m.view);
   }
 
@@ -159,7 +160,7 @@ export class ChatSession {
     this.emit({ type: 'messageAdded', message: m.view });
   }
 
-  private emit(m: HostMessage): void {
+  private emit(m: ChatEvent): void {
     try {
       this.deps.emit?.(m);
     } catch (err) {
@@ -187,6 +188,6 @@ export function normalizeInterrupted(record: ConversationRecord): ConversationRe
   return record;
 }
 
-function backgroundView(t: BackgroundTaskInfo): BackgroundTaskView {
+function backgroundRecord(t: BackgroundTaskInfo): BackgroundTaskRecord {
   return { id: t.id, command: t.command, description: t.description, status: t.status, pid: t.pid, exitCode: t.exitCode, startedAt: t.startedAt, endedAt: t.endedAt };
 }

@@ -1,16 +1,18 @@
 /**
  * One assistant answer as it streams: builds what the user sees (text,
- * thinking, tool cards, notices, sent as HostMessage deltas) and what goes
+ * thinking, tool cards, notices, sent as ChatEvent deltas) and what goes
  * back to the API from the stream's events, then ends it as done (with the
  * tool calls to run), stopped (what arrived is kept) or failed (shown with
  * the error, never sent back).
  */
 import type { ContentBlock, ContentBlockParam, ToolResultBlockParam } from '@anthropic-ai/sdk/resources/messages';
-import type { BlockView, ErrorView, HostMessage, ToolCallView } from '../../shared/protocol';
+import type { ErrorRecord } from '../model/errors';
+import type { ChatEvent } from './events';
+import type { BlockRecord, ToolCallRecord } from './records';
 import type { StreamEvent } from '../model/client';
 import type { ModelErrorView } from '../model/errors';
 import type { ConversationRecord, StoredMessage } from './conversation';
-import { malformedResult, newToolCallView, STOPPED_BEFORE_RUN, ToolUseIds, type PendingCall } from './toolCalls';
+import { malformedResult, newToolCallRecord, STOPPED_BEFORE_RUN, ToolUseIds, type PendingCall } from './toolCalls';
 import { usageFromApi, type ApiUsage, type UsageTotals } from './usageTotals';
 
 /** `callId`: the tool_use id used for a tool call (the model's, unless it repeated one). */
@@ -28,14 +30,14 @@ export interface AnswerContext {
   record: ConversationRecord;
   /** The workspace folders, to show tool paths relative to them. */
   folders: string[];
-  emit(message: HostMessage): void;
+  emit(message: ChatEvent): void;
 }
 
 export class StreamedAnswer {
   /** The stream's blocks by index. */
   private readonly blocks = new Map<number, Partial_>();
   /** The tool cards shown, by tool_use id. */
-  readonly cards = new Map<string, ToolCallView>();
+  readonly cards = new Map<string, ToolCallRecord>();
   private ids?: ToolUseIds;
 
   /** `stored`: the assistant message, already in the conversation. */
@@ -71,7 +73,7 @@ export class StreamedAnswer {
         else if (e.block.type === 'redacted_thinking') p.viewIndex = this.addBlock({ kind: 'thinking', text: '(redacted thinking)' });
         else if (e.block.type === 'tool_use') {
           p.callId = this.toolIds().claim(e.block.id);
-          const card = newToolCallView({ id: p.callId, name: e.block.name, input: {} }, this.ctx.folders);
+          const card = newToolCallRecord({ id: p.callId, name: e.block.name, input: {} }, this.ctx.folders);
           this.cards.set(p.callId, card);
           p.viewIndex = this.addBlock({ kind: 'tool', call: card });
         }
@@ -100,7 +102,7 @@ export class StreamedAnswer {
           const card = this.cards.get(p.callId ?? e.block.id);
           if (!card) return;
           const parsed = parseJson(p.json);
-          Object.assign(card, newToolCallView({ id: card.id, name: e.block.name, input: parsed.ok ? parsed.value : e.block.input }, this.ctx.folders));
+          Object.assign(card, newToolCallRecord({ id: card.id, name: e.block.name, input: parsed.ok ? parsed.value : e.block.input }, this.ctx.folders));
           this.ctx.emit({ type: 'toolUpdated', messageId: id, call: { ...card } });
         }
         return;
@@ -130,7 +132,7 @@ export class StreamedAnswer {
       calls.push({ id, name: b.name, input: parsed.ok ? parsed.value : b.input, inputError: parsed.ok ? undefined : parsed.error });
       if (!this.cards.has(id)) {
         // A block the stream did not announce (should not happen): show it anyway.
-        const card = newToolCallView({ id, name: b.name, input: b.input }, this.ctx.folders);
+        const card = newToolCallRecord({ id, name: b.name, input: b.input }, this.ctx.folders);
         this.cards.set(id, card);
         this.addBlock({ kind: 'tool', call: card });
       }
@@ -147,7 +149,7 @@ export class StreamedAnswer {
     stored.view.usage = usage;
     stored.view.status = 'done';
     totals.add(usage);
-    let error: ErrorView | undefined;
+    let error: ErrorRecord | undefined;
     if (message.stop_reason === 'max_tokens' && calls.length === 0) {
       error = {
         title: 'The answer reached the output limit',
@@ -201,10 +203,10 @@ export class StreamedAnswer {
   }
 
   /** A failed answer: shown with the error and a retry, never sent back to the API. */
-  failed(view: ModelErrorView | ErrorView): void {
+  failed(view: ModelErrorView | ErrorRecord): void {
     const stored = this.stored;
     const { kind: _kind, status: _status, requestId, ...rest } = view as ModelErrorView;
-    const error: ErrorView = { ...rest, detail: requestId ? `${rest.detail} (request ${requestId})` : rest.detail };
+    const error: ErrorRecord = { ...rest, detail: requestId ? `${rest.detail} (request ${requestId})` : rest.detail };
     for (const card of this.cards.values()) if (card.status === 'pending') this.setCard(card.id, { status: 'cancelled' });
     stored.excluded = true;
     stored.view.status = 'error';
@@ -220,13 +222,13 @@ export class StreamedAnswer {
     return this.ids;
   }
 
-  private addBlock(block: BlockView): number {
+  private addBlock(block: BlockRecord): number {
     this.stored.view.blocks.push(block);
     this.ctx.emit({ type: 'blockAdded', messageId: this.id, block });
     return this.stored.view.blocks.length - 1;
   }
 
-  private setCard(id: string, patch: Partial<ToolCallView>): void {
+  private setCard(id: string, patch: Partial<ToolCallRecord>): void {
     const card = this.cards.get(id);
     if (!card) return;
     Object.assign(card, patch);

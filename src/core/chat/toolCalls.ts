@@ -6,7 +6,7 @@
  * running tool and answers the remaining calls with a clear is_error result.
  */
 import type { ToolResultBlockParam } from '@anthropic-ai/sdk/resources/messages';
-import type { ToolCallView } from '../../shared/protocol';
+import type { ToolCallRecord } from './records';
 import { ToolError, type ApprovalPolicy, type ApprovalRequest, type Tool, type ToolContext, type ToolResult, type UserApproval } from '../tools/types';
 import { truncateToolText } from './context';
 import { toolSummary } from './toolSummary';
@@ -43,7 +43,7 @@ export interface ToolRunDeps {
   maxResultChars: number;
   workspaceFolders: string[];
   /** A card changed. */
-  update: (call: ToolCallView) => void;
+  update: (call: ToolCallRecord) => void;
 }
 
 const DISPLAY_CAP = TOOL_CARD_TEXT_CAP;
@@ -128,7 +128,7 @@ class CallSignals {
   }
 }
 
-export async function runToolCalls(calls: PendingCall[], views: Map<string, ToolCallView>, deps: ToolRunDeps, signal: AbortSignal): Promise<ToolResultBlockParam[]> {
+export async function runToolCalls(calls: PendingCall[], views: Map<string, ToolCallRecord>, deps: ToolRunDeps, signal: AbortSignal): Promise<ToolResultBlockParam[]> {
   const results = new Map<string, ToolResultBlockParam>();
   const groups: PendingCall[][] = [];
   const parallel = (c: PendingCall) => deps.tools.get(c.name)?.readOnly === true && !c.inputError && !c.rejected;
@@ -153,20 +153,20 @@ export async function runToolCalls(calls: PendingCall[], views: Map<string, Tool
   return calls.map((c) => results.get(c.id)!);
 }
 
-function cancelled(call: PendingCall, views: Map<string, ToolCallView>, deps: ToolRunDeps, text: string): ToolResultBlockParam {
+function cancelled(call: PendingCall, views: Map<string, ToolCallRecord>, deps: ToolRunDeps, text: string): ToolResultBlockParam {
   const view = views.get(call.id)!;
   Object.assign(view, { status: 'cancelled', isError: true, approval: undefined, output: view.output ?? text });
   deps.update({ ...view });
   return { type: 'tool_result', tool_use_id: call.id, is_error: true, content: text };
 }
 
-async function runOne(call: PendingCall, view: ToolCallView, deps: ToolRunDeps, signals: CallSignals): Promise<ToolResultBlockParam> {
-  const set = (patch: Partial<ToolCallView>) => {
+async function runOne(call: PendingCall, view: ToolCallRecord, deps: ToolRunDeps, signals: CallSignals): Promise<ToolResultBlockParam> {
+  const set = (patch: Partial<ToolCallRecord>) => {
     Object.assign(view, patch);
     deps.update({ ...view });
   };
   const originalSummary = view.summary;
-  const fail = (text: string, status: ToolCallView['status'] = 'failed'): ToolResultBlockParam => {
+  const fail = (text: string, status: ToolCallRecord['status'] = 'failed'): ToolResultBlockParam => {
     set({ status, isError: true, output: text, approval: undefined, summary: originalSummary });
     return { type: 'tool_result', tool_use_id: call.id, is_error: true, content: text };
   };
@@ -234,7 +234,7 @@ async function runOne(call: PendingCall, view: ToolCallView, deps: ToolRunDeps, 
   }
 }
 
-function finish(call: PendingCall, result: ToolResult, set: (p: Partial<ToolCallView>) => void, maxChars: number): ToolResultBlockParam {
+function finish(call: PendingCall, result: ToolResult, set: (p: Partial<ToolCallRecord>) => void, maxChars: number): ToolResultBlockParam {
   const texts = result.content.filter((c) => c.type === 'text').length || 1;
   const content = result.content.map((c) => (c.type === 'text' ? { type: 'text' as const, text: truncateToolText(c.text, Math.floor(maxChars / texts)) } : c));
   const display = result.content
@@ -258,6 +258,6 @@ function finish(call: PendingCall, result: ToolResult, set: (p: Partial<ToolCall
 }
 
 /** A card for a tool call the model just made. */
-export function newToolCallView(call: PendingCall, workspaceFolders: string[]): ToolCallView {
+export function newToolCallRecord(call: PendingCall, workspaceFolders: string[]): ToolCallRecord {
   return { id: call.id, name: call.name, summary: toolSummary(call.name, call.input, workspaceFolders), input: call.input, status: 'pending' };
 }

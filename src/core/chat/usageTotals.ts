@@ -3,8 +3,9 @@
  * cost totals (answers and summaries alike) and tells the listeners, with
  * how full the context window was at the last answer.
  */
-import type { HostMessage, UsageView } from '../../shared/protocol';
-import { addUsage, usageView, ZERO_USAGE } from '../model/models';
+import type { UsageRecord } from '../model/models';
+import type { ChatEvent } from './events';
+import { addUsage, usageRecord, ZERO_USAGE } from '../model/models';
 import type { ConversationRecord } from './conversation';
 
 /** Usage as the Messages API reports it. */
@@ -16,8 +17,8 @@ export interface ApiUsage {
 }
 
 /** The API's usage as the conversation shows and counts it (tokens and cost for `model`). */
-export function usageFromApi(model: string, u: ApiUsage): UsageView {
-  return usageView(model, {
+export function usageFromApi(model: string, u: ApiUsage): UsageRecord {
+  return usageRecord(model, {
     inputTokens: u.input_tokens,
     outputTokens: u.output_tokens,
     cacheReadTokens: u.cache_read_input_tokens ?? 0,
@@ -30,7 +31,7 @@ export class UsageTotals {
 
   constructor(
     private readonly record: ConversationRecord,
-    private readonly emit: (message: HostMessage) => void,
+    private readonly emit: (message: ChatEvent) => void,
   ) {}
 
   /** How full the context window was at the last answer (0 to 1). */
@@ -45,7 +46,7 @@ export class UsageTotals {
   }
 
   /** Adds one request's usage to the conversation's totals. */
-  add(usage: UsageView): void {
+  add(usage: UsageRecord): void {
     this.record.totals = addUsage(this.record.totals ?? ZERO_USAGE, usage);
     this.emit({ type: 'totals', totals: this.record.totals, contextFill: this.contextFill });
   }

@@ -1,9 +1,18 @@
 /**
  * Every way a model call can fail, turned into what the user reads (the
- * protocol's ErrorView) plus what the code needs to decide (kind, retry).
+ * ErrorRecord, kept on the message) plus what the code needs to decide (kind, retry).
  */
 import * as Sdk from '@anthropic-ai/sdk';
-import type { ErrorView } from '../../shared/protocol';
+
+/** An error as the user reads it, saved on the message it ended. */
+export interface ErrorRecord {
+  title: string;
+  detail: string;
+  /** Offer a retry button. */
+  retryable: boolean;
+  /** A follow-up the user can take: set the API key, continue after max_tokens... */
+  action?: 'setApiKey' | 'continue' | 'openSettings';
+}
 
 export type ModelErrorKind =
   | 'no-api-key'
@@ -25,7 +34,7 @@ export type ModelErrorKind =
   | 'aborted' // the user stopped it
   | 'unknown';
 
-export interface ModelErrorView extends ErrorView {
+export interface ModelErrorView extends ErrorRecord {
   kind: ModelErrorKind;
   status?: number;
   requestId?: string;

@@ -4,7 +4,6 @@
  * the window when it answers; prices are Anthropic's public list prices at
  * the time of writing (USD per million tokens), by model line.
  */
-import type { UsageView } from '../../shared/protocol';
 
 export interface TokenUsage {
   inputTokens: number;
@@ -58,13 +57,18 @@ export function costUsd(model: string, usage: TokenUsage): number {
   return Math.round(usd * 1_000_000) / 1_000_000;
 }
 
-export function usageView(model: string, usage: TokenUsage): UsageView {
+/** Tokens and cost of a call or a conversation (saved on messages and conversations). */
+export interface UsageRecord extends TokenUsage {
+  costUsd: number;
+}
+
+export function usageRecord(model: string, usage: TokenUsage): UsageRecord {
   return { ...usage, costUsd: costUsd(model, usage) };
 }
 
-export const ZERO_USAGE: UsageView = { inputTokens: 0, outputTokens: 0, cacheReadTokens: 0, cacheWriteTokens: 0, costUsd: 0 };
+export const ZERO_USAGE: UsageRecord = { inputTokens: 0, outputTokens: 0, cacheReadTokens: 0, cacheWriteTokens: 0, costUsd: 0 };
 
-export function addUsage(a: UsageView, b: UsageView): UsageView {
+export function addUsage(a: UsageRecord, b: UsageRecord): UsageRecord {
   return {
     inputTokens: a.inputTokens + b.inputTokens,
     outputTokens: a.outputTokens + b.outputTokens,

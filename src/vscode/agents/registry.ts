@@ -15,12 +15,13 @@ import {
   nodeAgentFs,
   parseAgentFile,
   resolveTools,
-  toPersonaView,
+  toPersonaRecord,
   type AgentCatalog,
   type AgentDefinition,
   type AgentFs,
   type AgentProblem,
   type AgentSource,
+  type PersonaRecord,
   type ProjectMemory,
   type ResolvedModel,
   type ToolOffer,
@@ -28,7 +29,6 @@ import {
 } from '../../core/agents';
 import { modelsApiLister } from '../../core/agents/modelsApi';
 import { claudeConfigDir } from '../../core/util/claudeConfig';
-import type { PersonaView } from '../../shared/protocol';
 import type { Config } from '../config';
 import { SECRET_API_KEY } from '../ids';
 import type { AgentsChangeEvent, AgentsService } from './service';
@@ -174,10 +174,10 @@ export class AgentRegistry implements AgentsService, vscode.Disposable {
     return resolveTools(agent, offer);
   }
 
-  async persona(offer: ToolOffer, name?: string): Promise<PersonaView | undefined> {
+  async persona(offer: ToolOffer, name?: string): Promise<PersonaRecord | undefined> {
     const agent = name ? this.get(name) : this.active();
     if (!agent) return undefined;
-    return toPersonaView(agent, resolveTools(agent, offer), await this.resolveModel(agent), this.catalog.problems);
+    return toPersonaRecord(agent, resolveTools(agent, offer), await this.resolveModel(agent), this.catalog.problems);
   }
 
   personas(): Array<{ name: string; description: string; source: string; color?: string }> {

@@ -5,7 +5,7 @@
  */
 import type * as vscode from 'vscode';
 import type { AgentDefinition, AgentProblem, ProjectMemory, ResolvedModel, ToolOffer, ToolResolution } from '../../core/agents';
-import type { PersonaView } from '../../shared/protocol';
+import type { PersonaRecord } from '../../core/agents';
 
 export interface AgentsChangeEvent {
   /** `reload`: files changed; `active`: another agent was chosen; `settings`: a setting changed. */
@@ -37,7 +37,7 @@ export interface AgentsService {
   /** The agent's tools against what is offered now: statuses for the UI, `enabled` names for the model. */
   resolveTools(agent: AgentDefinition, offer: ToolOffer): ToolResolution;
   /** The chat's view of an agent (default: the active one), given the offered tools and MCP states. */
-  persona(offer: ToolOffer, name?: string): Promise<PersonaView | undefined>;
+  persona(offer: ToolOffer, name?: string): Promise<PersonaRecord | undefined>;
   /** The chat's persona list. */
   personas(): Array<{ name: string; description: string; source: string; color?: string }>;
   /** CLAUDE.md and AGENTS.md of every workspace folder, as a block for the system prompt. */

@@ -15,7 +15,9 @@ import { ModelClient } from '../../core/model/client';
 import { ZERO_USAGE } from '../../core/model/models';
 import { NodeFileAccess } from '../../core/tools/nodeFiles';
 import type { ApprovalPolicy } from '../../core/tools/types';
-import type { ChatStateView, ConversationSummary, HostMessage, MentionItem } from '../../shared/protocol';
+import type { ChatEvent } from '../../core/chat/events';
+import type { ConversationEntry } from '../../core/chat/records';
+import type { ChatStateView, HostMessage, MentionItem } from '../../shared/protocol';
 import type { AgentsService } from '../agents/service';
 import type { Config } from '../config';
 import type { ElixirService } from '../elixir';
@@ -26,6 +28,7 @@ import { PendingApprovals } from './approvals';
 import { unhandled, type BackendMessage, type ChatBackend } from './backend';
 import { ChatEnvironment } from './environment';
 import { showHistoryPicker } from './historyPicker';
+import { backgroundTaskView, conversationSummary, hostMessage, messageView, personaView, usageView } from './toWebview';
 import { mentionSuggestions, resolveMention } from './mentions';
 import { runSetup } from './runSetup';
 import type { ToolProviderRegistry } from './toolProviders';
@@ -52,7 +55,7 @@ export class ChatController implements ChatBackend, vscode.Disposable {
     if (this.listeners.size === 0) void this.reveal();
   });
   private readonly environment: ChatEnvironment;
-  private history: ConversationSummary[] = [];
+  private history: ConversationEntry[] = [];
   private runs = new Set<Promise<void>>();
 
   constructor(private readonly deps: ChatControllerDeps) {
@@ -73,18 +76,19 @@ export class ChatController implements ChatBackend, vscode.Disposable {
 
   snapshot(): ChatStateView {
     const record = this.session.conversation;
+    const persona = this.environment.currentPersona();
     return {
       conversationId: record.id,
       title: record.title,
-      messages: this.session.views(),
+      messages: this.session.views().map(messageView),
       busy: this.session.busy,
-      persona: this.environment.currentPersona(),
+      persona: persona && personaView(persona),
       personas: this.deps.agents.personas(),
-      history: this.history,
+      history: this.history.map(conversationSummary),
       env: this.environment.env(),
-      totals: record.totals ?? ZERO_USAGE,
+      totals: usageView(record.totals ?? ZERO_USAGE),
       contextFill: this.session.fill,
-      backgroundTasks: this.session.backgroundViews(),
+      backgroundTasks: this.session.backgroundTasks().map(backgroundTaskView),
     };
   }
 
@@ -280,7 +284,7 @@ export class ChatController implements ChatBackend, vscode.Disposable {
           await store.setActive(r.id);
           await this.refreshHistory();
         },
-        emit: (m) => this.onSessionMessage(m),
+        emit: (e) => this.onSessionEvent(e),
         log,
       },
       record ?? newConversation(agents.active()?.name),
@@ -310,9 +314,9 @@ export class ChatController implements ChatBackend, vscode.Disposable {
     void run.finally(() => this.runs.delete(run));
   }
 
-  private onSessionMessage(m: HostMessage): void {
-    if (m.type === 'busy') void vscode.commands.executeCommand('setContext', CONTEXT_KEYS.busy, m.busy);
-    this.emit(m);
+  private onSessionEvent(e: ChatEvent): void {
+    if (e.type === 'busy') void vscode.commands.executeCommand('setContext', CONTEXT_KEYS.busy, e.busy);
+    this.emit(hostMessage(e));
   }
 
   private emit(m: HostMessage): void {
@@ -331,6 +335,6 @@ export class ChatController implements ChatBackend, vscode.Disposable {
 
   private async refreshHistory(): Promise<void> {
     this.history = await this.deps.store.list();
-    this.emit({ type: 'history', history: this.history });
+    this.emit({ type: 'history', history: this.history.map(conversationSummary) });
   }
 }

@@ -7,7 +7,9 @@
 import * as vscode from 'vscode';
 import type { ToolOffer } from '../../core/agents';
 import { BUILTIN_TOOL_NAMES, READ_TOOL_NAMES } from '../../core/tools/names';
-import type { EnvironmentView, HostMessage, PersonaView } from '../../shared/protocol';
+import type { PersonaRecord } from '../../core/agents';
+import type { EnvironmentView, HostMessage } from '../../shared/protocol';
+import { personaView } from './toWebview';
 import type { AgentsService } from '../agents/service';
 import type { ElixirService } from '../elixir';
 import type { McpService } from '../mcp';
@@ -31,7 +33,7 @@ export interface ChatEnvironmentDeps {
 }
 
 export class ChatEnvironment implements vscode.Disposable {
-  private persona?: PersonaView;
+  private persona?: PersonaRecord;
   private project?: ProjectFacts;
   private projectKnown: Promise<void> = Promise.resolve();
   private readonly disposables: vscode.Disposable[] = [];
@@ -62,7 +64,7 @@ export class ChatEnvironment implements vscode.Disposable {
     return this.project ?? { isElixir: false };
   }
 
-  currentPersona(): PersonaView | undefined {
+  currentPersona(): PersonaRecord | undefined {
     return this.persona;
   }
 
@@ -105,7 +107,7 @@ export class ChatEnvironment implements vscode.Disposable {
     try {
       await agents.ready();
       this.persona = await agents.persona(this.offer());
-      if (emit && this.persona) this.emit({ type: 'persona', persona: this.persona, personas: agents.personas() });
+      if (emit && this.persona) this.emit({ type: 'persona', persona: personaView(this.persona), personas: agents.personas() });
     } catch (err) {
       this.deps.log.warn(`chat: could not resolve the persona: ${err instanceof Error ? err.message : String(err)}`);
     }

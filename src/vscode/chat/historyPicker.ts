@@ -1,12 +1,12 @@
 /** "Conversation History": a QuickPick to open, rename or delete saved conversations. */
 import * as vscode from 'vscode';
-import type { ConversationSummary } from '../../shared/protocol';
+import type { ConversationEntry } from '../../core/chat/records';
 
 export interface HistoryActions {
   /** Reads the list again (and tells the webviews). */
   refresh(): Promise<void>;
   /** The list as last read (open, rename and delete read it again). */
-  list(): readonly ConversationSummary[];
+  list(): readonly ConversationEntry[];
   /** The conversation shown now. */
   openId(): string;
   open(id: string): Promise<void>;

@@ -12,7 +12,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { newToolCallView, runToolCalls, type Approver, type PendingCall } from '../../../src/core/chat/toolCalls';
+import { newToolCallRecord, runToolCalls, type Approver, type PendingCall } from '../../../src/core/chat/toolCalls';
 import type { ToolResult } from '../../../src/core/tools/types';
 import type { ExtensionApi } from '../../../src/extension';
 import { EXTENSION_ID } from '../../../src/vscode/ids';
@@ -127,7 +127,7 @@ describe('tools in the editor (tools_ws)', function () {
       return { decision: 'deny', reason: 'not now' };
     };
     const run = async (calls: PendingCall[], permissionMode?: string) => {
-      const views = new Map(calls.map((c) => [c.id, newToolCallView(c, [root])]));
+      const views = new Map(calls.map((c) => [c.id, newToolCallRecord(c, [root])]));
       return runToolCalls(calls, views, {
         tools: new Map(tools.builtinTools().map((t) => [t.name, t])),
         policy: tools.policy({ permissionMode }),

@@ -1,7 +1,7 @@
 import * as assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
-import { BUILTIN_TOOL_NAMES, cliToolOffer, parseAgentFile, parseToolPattern, resolveTools, toPersonaView, type ToolOffer } from '../../../src/core/agents';
+import { BUILTIN_TOOL_NAMES, cliToolOffer, parseAgentFile, parseToolPattern, resolveTools, toPersonaRecord, type ToolOffer } from '../../../src/core/agents';
 import { sharedPersonas } from './helpers';
 
 /** What the editor offers in a trusted workspace with Tidewave 0.9 running. */
@@ -160,7 +160,7 @@ describe('agents: tools resolution', () => {
   });
 
   it('builds the chat persona view with statuses, resolved model and the file problems', () => {
-    const view = toPersonaView(
+    const view = toPersonaRecord(
       persona,
       resolveTools({ tools: ['Read', 'WebFetch', 'mcp__tidewave__get_logs'] }, editorOffer({ mcpServers: [{ name: 'tidewave', state: 'connecting' }] })),
       { id: 'claude-sonnet-5-5', requested: 'sonnet', via: 'fallback' },

@@ -2,11 +2,11 @@ import * as assert from 'node:assert/strict';
 import * as net from 'node:net';
 import { ScriptedModelServer, turn, type ScriptedTurn } from '../../support/scriptedModelServer';
 import { toApiMessages } from '../../../src/core/chat/conversation';
-import type { MessageView } from '../../../src/shared/protocol';
+import type { MessageRecord } from '../../../src/core/chat/records';
 import { makeSession, API_KEY, type HarnessOptions } from './harness';
 
 /** What the user sees of the last answer. */
-function seen(v: MessageView) {
+function seen(v: MessageRecord) {
   return strip({
     status: v.status,
     title: v.error?.title,
@@ -22,7 +22,7 @@ interface FaultCase {
   fault: string;
   turns: ScriptedTurn[];
   options?: HarnessOptions;
-  user: { status: MessageView['status']; title: string; action?: string; retryable: boolean; text: string };
+  user: { status: MessageRecord['status']; title: string; action?: string; retryable: boolean; text: string };
   detail: RegExp;
   requests: number;
   delays?: number[];

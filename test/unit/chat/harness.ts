@@ -1,5 +1,5 @@
 /** A ChatSession wired to the scripted model server, with recording of what the user would see. */
-import type { HostMessage } from '../../../src/shared/protocol';
+import type { ChatEvent } from '../../../src/core/chat/events';
 import { ModelClient, type ModelClientOptions } from '../../../src/core/model/client';
 import { ChatSession, type LoopSettings } from '../../../src/core/chat/session';
 import type { ConversationRecord } from '../../../src/core/chat/conversation';
@@ -12,7 +12,7 @@ export const API_KEY = 'sk-ant-test-9f8e7d6c5b4a';
 
 export interface Harness {
   session: ChatSession;
-  events: HostMessage[];
+  events: ChatEvent[];
   saved: ConversationRecord[];
   approvals: ApprovalPrompt[];
   delays: number[];
@@ -38,7 +38,7 @@ export const defaultPolicy: ApprovalPolicy = {
 };
 
 export function makeSession(server: ScriptedModelServer, options: HarnessOptions = {}): Harness {
-  const events: HostMessage[] = [];
+  const events: ChatEvent[] = [];
   const saved: ConversationRecord[] = [];
   const approvals: ApprovalPrompt[] = [];
   const delays: number[] = [];
@@ -128,17 +128,17 @@ export function blockingTool(name: string): Tool & { started: Promise<void> } {
 }
 
 /** Messages of one type from the recorded events. */
-export function ofType<T extends HostMessage['type']>(events: HostMessage[], type: T): Array<Extract<HostMessage, { type: T }>> {
-  return events.filter((e) => e.type === type) as Array<Extract<HostMessage, { type: T }>>;
+export function ofType<T extends ChatEvent['type']>(events: ChatEvent[], type: T): Array<Extract<ChatEvent, { type: T }>> {
+  return events.filter((e) => e.type === type) as Array<Extract<ChatEvent, { type: T }>>;
 }
 
 /** Resolves when the predicate holds for a newly emitted event. */
-export function waitForEvent(h: Harness, pred: (m: HostMessage) => boolean): Promise<HostMessage> {
+export function waitForEvent(h: Harness, pred: (m: ChatEvent) => boolean): Promise<ChatEvent> {
   const found = h.events.find(pred);
   if (found) return Promise.resolve(found);
   return new Promise((resolve) => {
     const push = h.events.push.bind(h.events);
-    h.events.push = (...items: HostMessage[]) => {
+    h.events.push = (...items: ChatEvent[]) => {
       const n = push(...items);
       const hit = items.find(pred);
       if (hit) {

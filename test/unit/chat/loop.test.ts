@@ -51,7 +51,7 @@ describe('agent loop: conversations with tools', () => {
     // Deltas, never whole transcripts: busy on, messages, text deltas, tool updates, busy off.
     const types = h.events.map((e) => e.type);
     assert.deepStrictEqual([...types.slice(0, 2), types.at(-1)], ['messageAdded', 'busy', 'busy']);
-    assert.ok(!types.includes('state'));
+    assert.ok(!(types as string[]).includes('state')); // ChatEvent has no 'state': the type says so too
     assert.equal(ofType(h.events, 'textDelta').map((d) => d.text).join(''), 'Let me look.The module defines `App.hello/0`.');
     assert.deepStrictEqual(ofType(h.events, 'toolUpdated').map((u) => u.call.status), ['pending', 'running', 'done']);
     // Usage per turn and totals; the record is saved as messages complete and holds no API key.

@@ -17,7 +17,7 @@ import { ChatSession } from '../../../src/core/chat/session';
 import { ModelClient } from '../../../src/core/model/client';
 import { headlessToolContext } from '../../../src/core/tools/headless';
 import { builtinTools } from '../../../src/core/tools/registry';
-import type { MessageView } from '../../../src/shared/protocol';
+import type { MessageRecord } from '../../../src/core/chat/records';
 import { ScriptedModelServer, turn, type ScriptedTurn } from '../../support/scriptedModelServer';
 
 const KEY = 'sk-ant-hardening-faults-0001';
@@ -109,7 +109,7 @@ describe('hardening: faults after a tool call keep the conversation and its hist
     );
   }
 
-  const shown = (v: MessageView) => ({ status: v.status, title: v.error?.title, text: v.blocks.flatMap((b) => (b.kind === 'text' ? [b.text] : [])).join('') });
+  const shown = (v: MessageRecord) => ({ status: v.status, title: v.error?.title, text: v.blocks.flatMap((b) => (b.kind === 'text' ? [b.text] : [])).join('') });
 
   for (const c of FAULTS) {
     it(c.fault, async () => {

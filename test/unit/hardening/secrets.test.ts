@@ -18,7 +18,7 @@ import { ModelClient, type ModelLogger } from '../../../src/core/model/client';
 import { createApprovalPolicy } from '../../../src/core/tools/approval';
 import { headlessToolContext } from '../../../src/core/tools/headless';
 import { builtinTools } from '../../../src/core/tools/registry';
-import type { HostMessage } from '../../../src/shared/protocol';
+import type { ChatEvent } from '../../../src/core/chat/events';
 import { ScriptedModelServer, turn } from '../../support/scriptedModelServer';
 
 /** Every file under a folder, recursively, as text. */
@@ -64,7 +64,7 @@ describe('hardening: the API key never leaks', function () {
       warn: (m) => logLines.push(`warn ${m}`),
       error: (m) => logLines.push(`error ${m}`),
     };
-    const events: HostMessage[] = [];
+    const events: ChatEvent[] = [];
     const store = new ConversationStore(history, { log: logger });
     const tools = builtinTools();
     const ctx = headlessToolContext({ cwd: ws });
@@ -151,7 +151,7 @@ describe('hardening: the API key never leaks', function () {
     const saved = process.env.ANTHROPIC_API_KEY;
     process.env.ANTHROPIC_API_KEY = KEY;
     try {
-      const events: HostMessage[] = [];
+      const events: ChatEvent[] = [];
       const ctx = headlessToolContext({ cwd: ws });
       const session = new ChatSession({
         client: () => new ModelClient({ apiKey: process.env.ANTHROPIC_API_KEY, baseURL: server.url }),

@@ -18,7 +18,8 @@ import { ModelClient } from '../../../src/core/model/client';
 import { createApprovalPolicy } from '../../../src/core/tools/approval';
 import { headlessToolContext } from '../../../src/core/tools/headless';
 import { builtinTools } from '../../../src/core/tools/registry';
-import type { HostMessage, ToolCallView } from '../../../src/shared/protocol';
+import type { ChatEvent } from '../../../src/core/chat/events';
+import type { ToolCallRecord } from '../../../src/core/chat/records';
 import { block, ScriptedModelServer, turn } from '../../support/scriptedModelServer';
 
 const KEY = 'sk-ant-hardening-integrity-0001';
@@ -39,7 +40,7 @@ describe('hardening: tool call integrity', function () {
     fs.rmSync(ws, { recursive: true, force: true });
   });
 
-  function session(events: HostMessage[] = []): ChatSession {
+  function session(events: ChatEvent[] = []): ChatSession {
     const ctx = headlessToolContext({ cwd: ws });
     return new ChatSession({
       client: () => new ModelClient({ apiKey: KEY, baseURL: server.url, maxRetries: 0 }),
@@ -53,7 +54,7 @@ describe('hardening: tool call integrity', function () {
 
   /** What the server answered to each Messages request. */
   const answers = () => server.requests.filter((r) => r.path === '/v1/messages').map((r) => r.answeredWith);
-  const cards = (s: ChatSession): ToolCallView[] => s.views().flatMap((v) => v.blocks.flatMap((b) => (b.kind === 'tool' ? [b.call] : [])));
+  const cards = (s: ChatSession): ToolCallRecord[] => s.views().flatMap((v) => v.blocks.flatMap((b) => (b.kind === 'tool' ? [b.call] : [])));
   const notices = (s: ChatSession): string[] => s.views().flatMap((v) => v.blocks.flatMap((b) => (b.kind === 'notice' ? [b.text] : [])));
   /** The ids of an assistant message's tool_use blocks, and of the tool_results answering them. */
   const pairing = (messages: Array<{ role: string; content: unknown }>, at: number) => ({
@@ -65,7 +66,7 @@ describe('hardening: tool call integrity', function () {
 
   it('two tool_use blocks with the same id: neither runs, both get an error, and the next request is valid', async () => {
     const target = path.join(ws, 'lib/app.ex');
-    const events: HostMessage[] = [];
+    const events: ChatEvent[] = [];
     const s = session(events);
     server.enqueue(
       turn.message([
