@@ -14,12 +14,22 @@ import { TRICKS } from './tricks';
 import { call, makeWorkspace, type Workspace } from '../tools/helpers';
 
 
+/**
+ * Shell that waits (up to 5 s) until a process holding `token` runs, so a
+ * trick that starts its sleep a moment later (the respawning loop) has
+ * started it before the command ends. The pattern writes the dot as `[.]`:
+ * grep's own command line never matches it.
+ */
+function untilRunning(token: string): string {
+  return `for i in $(seq 100); do grep -qs '${token.replace('.', '[.]')}' /proc/[0-9]*/cmdline && break; sleep 0.05; done`;
+}
+
 /** Runs every trick at once through the Bash tool; per trick: the result and what is still alive right after it. */
-async function attack(ws: Workspace, token: () => string, suffix: string, timeout?: number) {
+async function attack(ws: Workspace, token: () => string, suffix: (t: string) => string, timeout?: number) {
   return Promise.all(
     TRICKS.map(async ([name, trick]) => {
       const t = token();
-      const command = `${trick(`sleep ${t}`)}\n${suffix}`;
+      const command = `${trick(`sleep ${t}`)}\n${suffix(t)}`;
       const result = await call('Bash', { command, ...(timeout ? { timeout } : {}) }, { ...ws.ctx, signal: new AbortController().signal });
       return { name, result, orphans: processesWith(t) };
     }),
@@ -52,7 +62,8 @@ describe('hardening: processes do not outlive their Bash call', function () {
   });
 
   it('stops every process a finished command left behind, names them, and touches nothing else', async () => {
-    const outcomes = await attack(ws, token, 'echo done');
+    // The command ends once its sleep runs: the result must then name it.
+    const outcomes = await attack(ws, token, (t) => `${untilRunning(t)}\necho done`);
     assert.deepEqual(
       outcomes.map((o) => ({ name: o.name, orphans: o.orphans.length })),
       TRICKS.map(([name]) => ({ name, orphans: 0 })),
@@ -65,7 +76,7 @@ describe('hardening: processes do not outlive their Bash call', function () {
   });
 
   it('stops them all when the call times out, and says which', async () => {
-    const outcomes = await attack(ws, token, 'sleep 100', 1500);
+    const outcomes = await attack(ws, token, () => 'sleep 100', 1500);
     assert.deepEqual(
       outcomes.map((o) => ({ name: o.name, orphans: o.orphans.length })),
       TRICKS.map(([name]) => ({ name, orphans: 0 })),
