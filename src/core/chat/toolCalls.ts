@@ -160,6 +160,12 @@ function cancelled(call: PendingCall, views: Map<string, ToolCallRecord>, deps: 
   return { type: 'tool_result', tool_use_id: call.id, is_error: true, content: text };
 }
 
+/** For tools that do not check their own input (MCP servers check theirs): the required parameters that are missing. */
+function missingParameters(tool: Tool, input: Record<string, unknown>): string | undefined {
+  const missing = (tool.inputSchema.required ?? []).filter((k) => input[k] === undefined);
+  return missing.length ? `Missing required parameter${missing.length > 1 ? 's' : ''}: ${missing.join(', ')}.` : undefined;
+}
+
 async function runOne(call: PendingCall, view: ToolCallRecord, deps: ToolRunDeps, signals: CallSignals): Promise<ToolResultBlockParam> {
   const set = (patch: Partial<ToolCallRecord>) => {
     Object.assign(view, patch);
@@ -179,8 +185,9 @@ async function runOne(call: PendingCall, view: ToolCallRecord, deps: ToolRunDeps
   }
   if (call.inputError) return fail(`The tool input was not valid JSON (${call.inputError}). Send the input again as a JSON object.`);
   if (!call.input || typeof call.input !== 'object' || Array.isArray(call.input)) return fail('The tool input must be a JSON object.');
-  const missing = (tool.inputSchema.required ?? []).filter((k) => (call.input as Record<string, unknown>)[k] === undefined);
-  if (missing.length) return fail(`Missing required parameter${missing.length > 1 ? 's' : ''}: ${missing.join(', ')}.`);
+  // A call that cannot run is answered before anyone is asked to approve it.
+  const invalid = tool.checkInput ? tool.checkInput(call.input) : missingParameters(tool, call.input as Record<string, unknown>);
+  if (invalid) return fail(invalid);
 
   const controller = signals.open();
   let output = '';
@@ -205,7 +212,7 @@ async function runOne(call: PendingCall, view: ToolCallRecord, deps: ToolRunDeps
     }
     if (decision.decision === 'ask') {
       const request: ApprovalRequest = tool.describe
-        ? await tool.describe(call.input as never, ctx)
+        ? await tool.describe(call.input, ctx)
         : { title: `Run ${tool.name}`, command: JSON.stringify(call.input, null, 2) };
       if (decision.reason && !request.warning) request.warning = decision.reason;
       const everyTime = !!(decision.askEveryTime || request.askEveryTime);
@@ -220,7 +227,7 @@ async function runOne(call: PendingCall, view: ToolCallRecord, deps: ToolRunDeps
       }
     }
     set({ status: 'running', approval: undefined });
-    const result = await tool.invoke(call.input as never, ctx);
+    const result = await tool.invoke(call.input, ctx);
     if (controller.signal.aborted) throw new Error('aborted');
     view.summary = originalSummary;
     return finish(call, result, set, deps.maxResultChars);

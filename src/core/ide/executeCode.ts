@@ -16,17 +16,15 @@ import { defaultBuildPath } from '../elixir/mixCompile';
 import { detectProjects, isInside } from '../elixir/project';
 import { runProcess, CommandNotFoundError } from '../elixir/process';
 import { listCommands, processCount, survivorsText } from '../process/stop';
-import { errorResult, type ApprovalRequest, type Tool, type ToolContext, type ToolResult } from '../tools/types';
+import { z } from 'zod';
+import { defineTool } from '../tools/define';
+import { errorResult, type Tool, type ToolContext } from '../tools/types';
 import { childEnv } from '../util/childEnv';
 
 export const EXECUTE_CODE = 'mcp__ide__executeCode';
 export const DEFAULT_EXECUTE_TIMEOUT_MS = 120_000;
 const MAX_CODE_CHARS = 200_000;
 const MAX_SECTION_CHARS = 15_000;
-
-export interface ExecuteCodeInput {
-  code: string;
-}
 
 export interface ExecuteCodeOptions {
   /** The mix executable (setting elixirAgent.mix.command); default "mix". */
@@ -69,41 +67,39 @@ function clipSection(text: string): string {
   return t.length > MAX_SECTION_CHARS ? `... (${t.length - MAX_SECTION_CHARS} characters cut)\n${t.slice(t.length - MAX_SECTION_CHARS)}` : t;
 }
 
-export function executeCodeTool(options: ExecuteCodeOptions = {}): Tool<ExecuteCodeInput> {
+export function executeCodeTool(options: ExecuteCodeOptions = {}): Tool {
   const timeoutMs = options.timeoutMs ?? DEFAULT_EXECUTE_TIMEOUT_MS;
   const base =
     'Evaluate Elixir code and return the value of its last expression, its output and its exit status. ' +
     'In a Mix project it runs with `mix run` from the project root: the project is compiled and its application started in a NEW VM (separate from any running server), ' +
     `so Repo queries and the project's modules work. Outside a project it runs with plain \`elixir\`. The user confirms every run. Times out after ${Math.round(timeoutMs / 1000)} s. ` +
     'Keep the code short and side-effect free unless the user asked for changes.';
-  return {
+  return defineTool({
     name: EXECUTE_CODE,
     get description(): string {
       return options.isTidewaveConnected?.()
         ? `${base} Tidewave is connected: mcp__tidewave__project_eval evaluates code inside the RUNNING app (its processes, ETS tables, live state); prefer it for inspecting the live system, and this tool for a clean, separate run.`
         : base;
     },
-    inputSchema: {
-      type: 'object',
-      properties: { code: { type: 'string', description: 'The Elixir code to evaluate.' } },
-      required: ['code'],
-      additionalProperties: false,
-    },
+    input: z.strictObject({
+      code: z
+        .string()
+        .refine((code) => code.trim() !== '', 'must be a non-empty string of Elixir code')
+        .refine((code) => code.length <= MAX_CODE_CHARS, `is too long (at most ${MAX_CODE_CHARS} characters)`)
+        .describe('The Elixir code to evaluate.'),
+    }),
     kind: 'execute',
     readOnly: false,
-    async describe(input: ExecuteCodeInput, ctx: ToolContext): Promise<ApprovalRequest> {
+    async describe(input, ctx) {
       const root = await findEvalProject(ctx);
       return {
         title: root ? `Evaluate Elixir with mix run in ${path.basename(root)}` : 'Evaluate Elixir with elixir',
-        command: typeof input?.code === 'string' ? input.code : '',
+        command: input.code,
         warning: root ? 'Starts your application (supervision tree, repos) in a new VM and runs the code there.' : undefined,
         askEveryTime: true,
       };
     },
-    async invoke(input: ExecuteCodeInput, ctx: ToolContext): Promise<ToolResult> {
-      const code = input?.code;
-      if (typeof code !== 'string' || !code.trim()) return errorResult('`code` must be a non-empty string of Elixir code.');
-      if (code.length > MAX_CODE_CHARS) return errorResult(`The code is too long (${code.length} characters, at most ${MAX_CODE_CHARS}).`);
+    async run({ code }, ctx) {
       const root = await findEvalProject(ctx);
       const marker = `--elixir-agent-result-${randomBytes(6).toString('hex')}--`;
       const command = root ? options.mixCommand?.()?.trim() || 'mix' : options.elixirCommand?.()?.trim() || 'elixir';
@@ -144,5 +140,5 @@ export function executeCodeTool(options: ExecuteCodeOptions = {}): Tool<ExecuteC
         display: { exitCode: run.exitCode, summary: failed ? status : `ok (${seconds} s)` },
       };
     },
-  };
+  });
 }

@@ -11,16 +11,15 @@
  */
 import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { errorResult, type FileDiagnostics, type RefreshOutcome, type Tool, type ToolContext, type ToolResult } from '../tools/types';
+import { z } from 'zod';
+import { defineTool } from '../tools/define';
+import { errorResult, type FileDiagnostics, type RefreshOutcome, type Tool } from '../tools/types';
 import { diagnosticsResult } from './outcome';
 
 export { formatDiagnosticsResult } from './outcome';
 
 export const GET_DIAGNOSTICS = 'mcp__ide__getDiagnostics';
 
-export interface GetDiagnosticsInput {
-  uri?: string;
-}
 
 /** A file URI from what the model passes: a URI, an absolute path, or a workspace-relative path. */
 export function normalizeUri(raw: string, cwd: string): string {
@@ -34,8 +33,8 @@ export function normalizeUri(raw: string, cwd: string): string {
  * @param options.max at most this many diagnostics, most severe first
  * @param options.narrowHint the note's last sentence on how to see all of one file (default: pass `uri`)
  */
-export function getDiagnosticsTool(options: { max?: number; narrowHint?: string } = {}): Tool<GetDiagnosticsInput> {
-  return {
+export function getDiagnosticsTool(options: { max?: number; narrowHint?: string } = {}): Tool {
+  return defineTool({
     name: GET_DIAGNOSTICS,
     description:
       'Get the diagnostics (errors, warnings, hints) the editor knows: the mix compiler, the Elixir language server, Credo and any other source. ' +
@@ -43,21 +42,15 @@ export function getDiagnosticsTool(options: { max?: number; narrowHint?: string 
       'Returns JSON: [{"uri", "diagnostics": [{"message", "severity" (Error|Warning|Information|Hint), "range" (0-based lines and characters), "source", "code"}]}]. ' +
       'When nothing reports on the current files yet, it compiles the project with mix first (the first compile of a large project can take minutes). ' +
       'Use it after editing to check your change compiles cleanly.',
-    inputSchema: {
-      type: 'object',
-      properties: {
-        uri: { type: 'string', description: 'Optional file URI to get diagnostics for. If not provided, gets diagnostics for all files.' },
-      },
-      additionalProperties: false,
-    },
+    input: z.strictObject({
+      uri: z.string().optional().describe('Optional file URI to get diagnostics for. If not provided, gets diagnostics for all files.'),
+    }),
     kind: 'read',
     readOnly: true,
-    async invoke(input: GetDiagnosticsInput, ctx: ToolContext): Promise<ToolResult> {
+    async run(input, ctx) {
       const provider = ctx.services.diagnostics;
       if (!provider) return errorResult('Diagnostics are not available here: no editor or mix project is connected.');
-      const raw = (input ?? {}).uri;
-      if (raw !== undefined && raw !== null && typeof raw !== 'string') return errorResult('`uri` must be a string (a file URI such as file:///path/to/lib/foo.ex).');
-      const uri = typeof raw === 'string' && raw.trim() ? normalizeUri(raw, ctx.cwd) : undefined;
+      const uri = input.uri?.trim() ? normalizeUri(input.uri, ctx.cwd) : undefined;
       let outcome: RefreshOutcome | undefined;
       try {
         if (provider.refresh) outcome = await provider.refresh({ uri, signal: ctx.signal, onOutput: ctx.onOutput, onProgress: ctx.onProgress });
@@ -74,5 +67,5 @@ export function getDiagnosticsTool(options: { max?: number; narrowHint?: string 
       }
       return diagnosticsResult(files, outcome, { max: options.max, requestedUri: uri, narrowHint: options.narrowHint });
     },
-  };
+  });
 }

@@ -50,6 +50,11 @@ function withDefaults(spec: McpServerSpec): McpServerSpec {
   return spec;
 }
 
+/** The arguments of an MCP tool call: the server checks them against its own schema; anything but an object is sent as none. */
+function argumentsOf(input: unknown): Record<string, unknown> {
+  return input && typeof input === 'object' && !Array.isArray(input) ? (input as Record<string, unknown>) : {};
+}
+
 function schemaOf(def: McpToolDef): JsonSchema {
   const s = def.inputSchema as JsonSchema | undefined;
   return s && s.type === 'object' ? s : { type: 'object', properties: {} };
@@ -255,12 +260,12 @@ export class McpManager implements Disposable {
       inputSchema: schemaOf(def),
       kind: 'mcp',
       readOnly: def.annotations?.readOnlyHint === true,
-      describe: (input) => Promise.resolve(approvalFor(server, def, input ?? {})),
+      describe: (input) => Promise.resolve(approvalFor(server, def, argumentsOf(input))),
       invoke: (input, ctx) => {
         // The server may have been reconfigured since this tool object was made.
         const current = this.connections.get(server);
         if (!current) return Promise.resolve(errorResult(`The MCP server "${server}" is no longer configured.`));
-        return current.callTool(def.name, input ?? {}, ctx.signal);
+        return current.callTool(def.name, argumentsOf(input), ctx.signal);
       },
     };
   }

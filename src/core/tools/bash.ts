@@ -12,7 +12,8 @@ import * as fs from 'node:fs';
 import { StringDecoder } from 'node:string_decoder';
 import { EMPTY_REPORT, listCommands, processCount, survivorsText, type StopReport } from '../process/stop';
 import { stripAnsi } from '../util/ansi';
-import { defineTool, optBool, optInt, optStr, str } from './define';
+import { z } from 'zod';
+import { defineTool } from './define';
 import { TOOL_NAMES } from './names';
 import { CappedOutput, spawnShell } from './shell';
 import { ToolError, type ToolContext, type ToolResult } from './types';
@@ -168,27 +169,17 @@ export const bashTool = defineTool({
     'Use the Read, Edit, Write, Glob and Grep tools instead of cat, sed, echo >, find and grep. Chain dependent commands with && and quote paths that contain spaces.',
     'For Elixir: `mix compile`, `mix test path/to/test.exs:LINE`, `mix format`, `mix credo` are typical. Give a short description (5-10 words) of what the command does; the user sees the exact command and may be asked to approve it.',
   ].join('\n'),
-  inputSchema: {
-    type: 'object',
-    properties: {
-      command: { type: 'string', description: 'The command to execute' },
-      timeout: { type: 'number', description: `Optional timeout in milliseconds (max ${MAX_TIMEOUT_MS})` },
-      description: { type: 'string', description: 'Clear, concise description of what this command does in 5-10 words' },
-      run_in_background: { type: 'boolean', description: `Set to true to run this command in the background. Use ${TOOL_NAMES.taskOutput} to read the output later.` },
-    },
-    required: ['command'],
-    additionalProperties: false,
-  },
-  parse: (input) => {
-    const command = str(input, 'command');
-    if (!command.trim()) throw new ToolError('command must not be empty.');
-    return {
-      command,
-      timeout: optInt(input, 'timeout', { min: 1, max: MAX_TIMEOUT_MS }),
-      description: optStr(input, 'description'),
-      background: optBool(input, 'run_in_background') ?? false,
-    };
-  },
+  input: z
+    .strictObject({
+      command: z.string().describe('The command to execute'),
+      timeout: z.int().min(1).max(MAX_TIMEOUT_MS).optional().describe(`Optional timeout in milliseconds (max ${MAX_TIMEOUT_MS})`),
+      description: z.string().optional().describe('Clear, concise description of what this command does in 5-10 words'),
+      run_in_background: z.boolean().default(false).describe(`Set to true to run this command in the background. Use ${TOOL_NAMES.taskOutput} to read the output later.`),
+    })
+    .transform(({ run_in_background, ...rest }) => {
+      if (!rest.command.trim()) throw new ToolError('command must not be empty.');
+      return { ...rest, background: run_in_background };
+    }),
   async describe(input) {
     const firstLine = input.command.split('\n')[0];
     const short = firstLine.length > 80 ? `${firstLine.slice(0, 77)}…` : firstLine;

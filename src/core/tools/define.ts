@@ -1,21 +1,25 @@
 /**
- * Shared plumbing for the builtin tools: input checking with messages the
- * model can act on, and a wrapper that turns every failure into an is_error
- * result instead of an exception (so one bad call never breaks the loop).
+ * Shared plumbing for the tools: parameters declared once as a zod schema
+ * (toolInput.ts makes the model's JSON schema and the parser from it), and a
+ * wrapper that turns every failure into an is_error result instead of an
+ * exception (so one bad call never breaks the loop).
  */
-import { ToolError, errorResult, type ApprovalRequest, type JsonSchema, type Tool, type ToolContext, type ToolKind, type ToolResult } from './types';
+import type { z } from 'zod';
+import { inputParser, jsonSchemaOf } from './toolInput';
+import { ToolError, errorResult, type ApprovalRequest, type Tool, type ToolContext, type ToolKind, type ToolResult } from './types';
 
-export type Input = Record<string, unknown>;
-
-export interface ToolSpec<I> {
+export interface ToolSpec<S extends z.ZodType> {
   name: string;
-  description: string;
-  inputSchema: JsonSchema;
+  /** Read when the request is built: a getter may change it (executeCode mentions Tidewave when it is connected). */
+  readonly description: string;
   kind: ToolKind;
   readOnly: boolean;
-  parse(input: Input): I;
-  describe?(input: I, ctx: ToolContext): Promise<ApprovalRequest>;
-  run(input: I, ctx: ToolContext): Promise<ToolResult>;
+  /** The parameters: a zod object, strict (unknown parameters are refused). A transform may reshape them or throw a ToolError. */
+  input: S;
+  /** Earlier names of parameters still accepted: { shell_id: 'task_id' }. */
+  aliases?: Record<string, string>;
+  describe?(input: z.output<S>, ctx: ToolContext): Promise<ApprovalRequest>;
+  run(input: z.output<S>, ctx: ToolContext): Promise<ToolResult>;
 }
 
 function messageOf(err: unknown): string {
@@ -41,17 +45,30 @@ function messageOf(err: unknown): string {
 }
 
 /** Build a Tool whose invoke never throws: bad input and failures become is_error results. */
-export function defineTool<I>(spec: ToolSpec<I>): Tool<Input> {
-  const parse = (raw: unknown): I => {
-    if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) throw new ToolError(`${spec.name} expects an object of parameters.`);
-    return spec.parse(raw as Input);
+export function defineTool<S extends z.ZodType>(spec: ToolSpec<S>): Tool {
+  const inputSchema = jsonSchemaOf(spec.input);
+  const parser = inputParser(spec.name, spec.input, inputSchema, spec.aliases);
+  const parse = (raw: unknown): z.output<S> => {
+    const parsed = parser(raw);
+    if (!parsed.ok) throw new ToolError(parsed.message);
+    return parsed.value;
   };
-  const tool: Tool<Input> = {
+  const tool: Tool = {
     name: spec.name,
-    description: spec.description,
-    inputSchema: spec.inputSchema,
+    get description() {
+      return spec.description;
+    },
+    inputSchema,
     kind: spec.kind,
     readOnly: spec.readOnly,
+    checkInput(raw) {
+      try {
+        const parsed = parser(raw);
+        return parsed.ok ? undefined : parsed.message;
+      } catch (err) {
+        return messageOf(err);
+      }
+    },
     async invoke(raw, ctx) {
       try {
         if (ctx.signal.aborted) return errorResult(`${spec.name} was cancelled before it started.`);
@@ -74,54 +91,6 @@ export function defineTool<I>(spec: ToolSpec<I>): Tool<Input> {
     };
   }
   return tool;
-}
-
-// ---- input checking -------------------------------------------------------
-
-export function str(input: Input, key: string): string {
-  const v = input[key];
-  if (typeof v !== 'string') throw new ToolError(`Parameter ${key} is required and must be a string${v === undefined ? '' : `, got ${typeof v}`}.`);
-  return v;
-}
-
-export function optStr(input: Input, key: string): string | undefined {
-  const v = input[key];
-  if (v === undefined || v === null) return undefined;
-  if (typeof v !== 'string') throw new ToolError(`Parameter ${key} must be a string, got ${typeof v}.`);
-  return v;
-}
-
-export function optBool(input: Input, key: string): boolean | undefined {
-  const v = input[key];
-  if (v === undefined || v === null) return undefined;
-  if (typeof v === 'boolean') return v;
-  if (v === 'true' || v === 'false') return v === 'true';
-  throw new ToolError(`Parameter ${key} must be true or false, got ${JSON.stringify(v)}.`);
-}
-
-export function optInt(input: Input, key: string, { min, max }: { min?: number; max?: number } = {}): number | undefined {
-  let v = input[key];
-  if (v === undefined || v === null) return undefined;
-  if (typeof v === 'string' && /^-?\d+$/.test(v.trim())) v = Number(v);
-  if (typeof v !== 'number' || !Number.isInteger(v)) throw new ToolError(`Parameter ${key} must be an integer, got ${JSON.stringify(v)}.`);
-  if (min !== undefined && v < min) throw new ToolError(`Parameter ${key} must be at least ${min}, got ${v}.`);
-  if (max !== undefined && v > max) throw new ToolError(`Parameter ${key} must be at most ${max}, got ${v}.`);
-  return v;
-}
-
-export function oneOf<T extends string>(input: Input, key: string, values: readonly T[]): T | undefined {
-  const v = optStr(input, key);
-  if (v === undefined) return undefined;
-  if (!(values as readonly string[]).includes(v)) throw new ToolError(`Parameter ${key} must be one of ${values.join(', ')}; got "${v}".`);
-  return v as T;
-}
-
-export function optStrList(input: Input, key: string): string[] | undefined {
-  const v = input[key];
-  if (v === undefined || v === null) return undefined;
-  if (typeof v === 'string') return [v];
-  if (!Array.isArray(v) || v.some((x) => typeof x !== 'string')) throw new ToolError(`Parameter ${key} must be an array of strings.`);
-  return v as string[];
 }
 
 /** 1-based line number of a character offset. */

@@ -3,7 +3,8 @@
  * must occur exactly once (or replace_all); the error says how many times
  * and on which lines it occurs.
  */
-import { defineTool, optBool, str } from './define';
+import { z } from 'zod';
+import { defineTool } from './define';
 import { applyStringEdit, approvalFor, assertCreatable, changedSnippet, commitWrite, describeWrite, loadForWrite } from './editing';
 import { TOOL_NAMES } from './names';
 
@@ -19,22 +20,11 @@ export const editTool = defineTool({
     'An empty old_string creates a new file (or fills an empty one) with new_string. Prefer editing existing files to creating new ones.',
     'The user sees the change as a diff and may be asked to approve it.',
   ].join('\n'),
-  inputSchema: {
-    type: 'object',
-    properties: {
-      file_path: { type: 'string', description: 'The absolute path to the file to modify' },
-      old_string: { type: 'string', description: 'The text to replace' },
-      new_string: { type: 'string', description: 'The text to replace it with (must be different from old_string)' },
-      replace_all: { type: 'boolean', default: false, description: 'Replace all occurrences of old_string (default false)' },
-    },
-    required: ['file_path', 'old_string', 'new_string'],
-    additionalProperties: false,
-  },
-  parse: (input) => ({
-    file_path: str(input, 'file_path'),
-    old_string: str(input, 'old_string'),
-    new_string: str(input, 'new_string'),
-    replace_all: optBool(input, 'replace_all') ?? false,
+  input: z.strictObject({
+    file_path: z.string().describe('The absolute path to the file to modify'),
+    old_string: z.string().describe('The text to replace'),
+    new_string: z.string().describe('The text to replace it with (must be different from old_string)'),
+    replace_all: z.boolean().default(false).describe('Replace all occurrences of old_string (default false)'),
   }),
   describe(input, ctx) {
     return describeWrite(ctx, input.file_path, 'file_path', 'Edit', (target) => {

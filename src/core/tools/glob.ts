@@ -13,11 +13,12 @@
  * yields to the event loop at least every SLICE_MS.
  */
 import * as path from 'node:path';
-import { defineTool, optStr, str } from './define';
+import { z } from 'zod';
+import { defineTool } from './define';
 import { globMatcher, walkFiles } from './globs';
 import { TOOL_NAMES } from './names';
 import { RG_COMMON_ARGS, runRipgrepBatches } from './ripgrep';
-import { filesBelow, moreNote, mtimes, searchRoot } from './search';
+import { filesBelow, moreNote, mtimes, optionalSearchPath, searchRoot } from './search';
 import { Slicer, searchBudget } from './searchLimits';
 import { ToolError } from './types';
 
@@ -73,22 +74,10 @@ export const globTool = defineTool({
     'Files ignored by .gitignore (deps/, _build/, node_modules/ ...) and .git are skipped; hidden files are included.',
     'Use Grep to search file contents. Run several searches in parallel when useful.',
   ].join('\n'),
-  inputSchema: {
-    type: 'object',
-    properties: {
-      pattern: { type: 'string', description: 'The glob pattern to match files against' },
-      path: {
-        type: 'string',
-        description: 'The directory to search in (absolute). If not specified, the workspace folder is used. Omit it for the default rather than passing "undefined" or "null".',
-      },
-    },
-    required: ['pattern'],
-    additionalProperties: false,
-  },
-  parse: (input) => {
-    const p = optStr(input, 'path');
-    return { pattern: str(input, 'pattern'), path: p === 'undefined' || p === 'null' || p === '' ? undefined : p };
-  },
+  input: z.strictObject({
+    pattern: z.string().describe('The glob pattern to match files against'),
+    path: optionalSearchPath.describe('The directory to search in (absolute). If not specified, the workspace folder is used. Omit it for the default rather than passing "undefined" or "null".'),
+  }),
   async run(input, ctx) {
     const root = searchRoot(ctx, input.path, { allowFile: false });
     let pattern = input.pattern.trim();

@@ -5,13 +5,14 @@
  * a note. Falls back to a JS search (jsGrep.ts) without a ripgrep binary.
  */
 import * as path from 'node:path';
-import { defineTool, oneOf, optBool, optInt, optStr, str } from './define';
+import { z } from 'zod';
+import { defineTool } from './define';
 import { splitGlobs } from './globs';
 import { jsGrep, toJsRegExp, type GrepMode } from './jsGrep';
 import { TOOL_NAMES } from './names';
 import { confirmEntries, parseRgLine, withoutHardLinks, type CheckResult, type GrepEntry } from './grepCheck';
 import { RG_COMMON_ARGS, runRipgrep } from './ripgrep';
-import { searchRoot } from './search';
+import { optionalSearchPath, searchRoot } from './search';
 import { searchBudget } from './searchLimits';
 import { ToolError, type ToolResult } from './types';
 
@@ -23,39 +24,43 @@ export const GREP_MAX_CHARS = 30_000;
 const COLLECT_LIMIT = 20_000;
 const MAX_COLUMNS = 500;
 
-interface GrepInput {
-  pattern: string;
-  path?: string;
-  glob?: string;
-  type?: string;
-  mode: GrepMode;
-  before: number;
-  after: number;
-  lineNumbers: boolean;
-  ignoreCase: boolean;
-  headLimit?: number;
-  offset: number;
-  multiline: boolean;
-}
+const lines = (what: string) => z.int().min(0).max(100).optional().describe(`Number of lines to show ${what} each match (content mode only).`);
 
-function parseInput(input: Record<string, unknown>): GrepInput {
-  const context = optInt(input, '-C', { min: 0, max: 100 }) ?? optInt(input, 'context', { min: 0, max: 100 });
-  const p = optStr(input, 'path');
-  return {
-    pattern: str(input, 'pattern'),
-    path: p === '' || p === 'undefined' || p === 'null' ? undefined : p,
-    glob: optStr(input, 'glob'),
-    type: optStr(input, 'type'),
-    mode: oneOf(input, 'output_mode', ['content', 'files_with_matches', 'count'] as const) ?? 'files_with_matches',
-    before: optInt(input, '-B', { min: 0, max: 100 }) ?? context ?? 0,
-    after: optInt(input, '-A', { min: 0, max: 100 }) ?? context ?? 0,
-    lineNumbers: optBool(input, '-n') ?? true,
-    ignoreCase: optBool(input, '-i') ?? false,
-    headLimit: optInt(input, 'head_limit', { min: 0 }),
-    offset: optInt(input, 'offset', { min: 0 }) ?? 0,
-    multiline: optBool(input, 'multiline') ?? false,
-  };
-}
+const grepInput = z
+  .strictObject({
+    pattern: z.string().describe('The regular expression pattern to search for in file contents'),
+    path: optionalSearchPath.describe('File or directory to search in (absolute). Defaults to the workspace folder.'),
+    glob: z.string().optional().describe('Glob pattern to filter files (e.g. "*.ex", "*.{ex,exs}") - maps to rg --glob'),
+    type: z.string().optional().describe('File type to search (rg --type), e.g. elixir, erlang, js, ts, md. More efficient than glob for standard file types.'),
+    output_mode: z
+      .enum(['content', 'files_with_matches', 'count'])
+      .default('files_with_matches')
+      .describe('Output mode: "content" shows matching lines, "files_with_matches" shows file paths (default), "count" shows match counts.'),
+    '-A': lines('after'),
+    '-B': lines('before'),
+    '-C': lines('before and after'),
+    '-n': z.boolean().default(true).describe('Show line numbers in output (content mode only). Defaults to true.'),
+    '-i': z.boolean().default(false).describe('Case insensitive search'),
+    head_limit: z.int().min(0).optional().describe('Limit output to the first N lines/entries, like "| head -N".'),
+    offset: z.int().min(0).default(0).describe('Skip the first N lines/entries before applying head_limit.'),
+    multiline: z.boolean().default(false).describe('Enable multiline mode where . matches newlines and patterns can span lines (rg -U --multiline-dotall). Default: false.'),
+  })
+  .transform((g) => ({
+    pattern: g.pattern,
+    path: g.path,
+    glob: g.glob,
+    type: g.type,
+    mode: g.output_mode satisfies GrepMode,
+    before: g['-B'] ?? g['-C'] ?? 0,
+    after: g['-A'] ?? g['-C'] ?? 0,
+    lineNumbers: g['-n'],
+    ignoreCase: g['-i'],
+    headLimit: g.head_limit,
+    offset: g.offset,
+    multiline: g.multiline,
+  }));
+
+type GrepInput = z.output<typeof grepInput>;
 
 function rgArgs(g: GrepInput, root: string): string[] {
   const args = [...RG_COMMON_ARGS, '--with-filename', '--max-columns', String(MAX_COLUMNS), '--max-columns-preview'];
@@ -108,31 +113,8 @@ export const grepTool = defineTool({
     '-i makes the search case-insensitive. multiline: true lets a pattern span lines (and . match newlines).',
     `head_limit returns only the first N lines/entries (offset skips some first). Results are capped (${GREP_MAX_ENTRIES} entries, ${GREP_MAX_CHARS} characters of content) with a note.`,
   ].join('\n'),
-  inputSchema: {
-    type: 'object',
-    properties: {
-      pattern: { type: 'string', description: 'The regular expression pattern to search for in file contents' },
-      path: { type: 'string', description: 'File or directory to search in (absolute). Defaults to the workspace folder.' },
-      glob: { type: 'string', description: 'Glob pattern to filter files (e.g. "*.ex", "*.{ex,exs}") - maps to rg --glob' },
-      type: { type: 'string', description: 'File type to search (rg --type), e.g. elixir, erlang, js, ts, md. More efficient than glob for standard file types.' },
-      output_mode: {
-        type: 'string',
-        enum: ['content', 'files_with_matches', 'count'],
-        description: 'Output mode: "content" shows matching lines, "files_with_matches" shows file paths (default), "count" shows match counts.',
-      },
-      '-A': { type: 'number', description: 'Number of lines to show after each match (content mode only).' },
-      '-B': { type: 'number', description: 'Number of lines to show before each match (content mode only).' },
-      '-C': { type: 'number', description: 'Number of lines to show before and after each match (content mode only).' },
-      '-n': { type: 'boolean', description: 'Show line numbers in output (content mode only). Defaults to true.' },
-      '-i': { type: 'boolean', description: 'Case insensitive search' },
-      head_limit: { type: 'number', description: 'Limit output to the first N lines/entries, like "| head -N".' },
-      offset: { type: 'number', description: 'Skip the first N lines/entries before applying head_limit.' },
-      multiline: { type: 'boolean', description: 'Enable multiline mode where . matches newlines and patterns can span lines (rg -U --multiline-dotall). Default: false.' },
-    },
-    required: ['pattern'],
-    additionalProperties: false,
-  },
-  parse: parseInput,
+  input: grepInput,
+  aliases: { context: '-C' },
   async run(g, ctx) {
     if (g.pattern === '') throw new ToolError('pattern must not be empty.');
     const root = searchRoot(ctx, g.path, { allowFile: true });

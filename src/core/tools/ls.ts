@@ -5,7 +5,8 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { defineTool, optStrList, str } from './define';
+import { z } from 'zod';
+import { defineTool } from './define';
 import { IgnoreStack, globMatcher } from './globs';
 import type { GlobMatcher } from './globMatch';
 import { TOOL_NAMES } from './names';
@@ -53,16 +54,10 @@ export const lsTool = defineTool({
     'Folders ignored by .gitignore (such as deps/ and _build/) are shown but not expanded; pass their path to list them. `ignore` takes glob patterns of entries to leave out (matched against names and relative paths).',
     'Prefer Glob and Grep when you know what you are looking for.',
   ].join('\n'),
-  inputSchema: {
-    type: 'object',
-    properties: {
-      path: { type: 'string', description: 'The absolute path to the directory to list (must be absolute, not relative)' },
-      ignore: { type: 'array', items: { type: 'string' }, description: 'List of glob patterns to ignore' },
-    },
-    required: ['path'],
-    additionalProperties: false,
-  },
-  parse: (input) => ({ path: str(input, 'path'), ignore: optStrList(input, 'ignore') ?? [] }),
+  input: z.strictObject({
+    path: z.string().describe('The absolute path to the directory to list (must be absolute, not relative)'),
+    ignore: z.array(z.string()).default([]).describe('List of glob patterns to ignore'),
+  }),
   async run(input, ctx) {
     const root = searchRoot(ctx, input.path, { allowFile: false });
     const budget = searchBudget(ctx);

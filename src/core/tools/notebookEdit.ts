@@ -5,7 +5,8 @@
  * The read-before-write rule applies as for Edit.
  */
 import * as path from 'node:path';
-import { defineTool, oneOf, optStr, str } from './define';
+import { z } from 'zod';
+import { defineTool } from './define';
 import { approvalFor, commitWrite, describeWrite, loadForWrite, unifiedDiff } from './editing';
 import { TOOL_NAMES } from './names';
 import { resolveInWorkspace } from './paths';
@@ -21,30 +22,24 @@ export const notebookEditTool = defineTool({
     'edit_mode "replace" (default) replaces the source of the cell cell_id (and its type when cell_type is given; code outputs are cleared); "insert" adds a new cell after cell_id, or at the top when cell_id is omitted, and needs cell_type; "delete" removes cell_id.',
     'Cells without an id can be named by position as "cell-N" (0-based).',
   ].join('\n'),
-  inputSchema: {
-    type: 'object',
-    properties: {
-      notebook_path: { type: 'string', description: 'The absolute path to the Jupyter notebook file to edit (must be absolute, not relative)' },
-      cell_id: { type: 'string', description: 'The ID of the cell to edit. When inserting a new cell, the new cell will be inserted after the cell with this ID, or at the beginning if not specified.' },
-      new_source: { type: 'string', description: 'The new source for the cell' },
-      cell_type: { type: 'string', enum: ['code', 'markdown'], description: 'The type of the cell (code or markdown). If not specified, it defaults to the current cell type. If using edit_mode=insert, this is required.' },
-      edit_mode: { type: 'string', enum: ['replace', 'insert', 'delete'], description: 'The type of edit to make (replace, insert, delete). Defaults to replace.' },
-    },
-    required: ['notebook_path', 'new_source'],
-    additionalProperties: false,
-  },
-  parse: (input) => {
-    const editMode = oneOf(input, 'edit_mode', ['replace', 'insert', 'delete'] as const) ?? 'replace';
-    return {
-      notebook_path: str(input, 'notebook_path'),
-      edit: {
-        cellId: optStr(input, 'cell_id') || undefined,
-        newSource: editMode === 'delete' ? (optStr(input, 'new_source') ?? '') : str(input, 'new_source'),
-        cellType: oneOf(input, 'cell_type', ['code', 'markdown'] as const),
-        editMode,
-      } satisfies CellEdit,
-    };
-  },
+  input: z
+    .strictObject({
+      notebook_path: z.string().describe('The absolute path to the Jupyter notebook file to edit (must be absolute, not relative)'),
+      cell_id: z
+        .string()
+        .optional()
+        .describe('The ID of the cell to edit. When inserting a new cell, the new cell will be inserted after the cell with this ID, or at the beginning if not specified.'),
+      new_source: z.string().describe('The new source for the cell'),
+      cell_type: z
+        .enum(['code', 'markdown'])
+        .optional()
+        .describe('The type of the cell (code or markdown). If not specified, it defaults to the current cell type. If using edit_mode=insert, this is required.'),
+      edit_mode: z.enum(['replace', 'insert', 'delete']).default('replace').describe('The type of edit to make (replace, insert, delete). Defaults to replace.'),
+    })
+    .transform((i) => ({
+      notebook_path: i.notebook_path,
+      edit: { cellId: i.cell_id || undefined, newSource: i.new_source, cellType: i.cell_type, editMode: i.edit_mode } satisfies CellEdit,
+    })),
   describe(input, ctx) {
     const verb = input.edit.editMode === 'insert' ? 'Insert a cell in' : input.edit.editMode === 'delete' ? 'Delete a cell from' : 'Edit a cell of';
     return describeWrite(ctx, input.notebook_path, 'notebook_path', verb, (target) => {

@@ -4,7 +4,8 @@
  * image block, notebooks as their cells, binary files as a clear message.
  */
 import * as path from 'node:path';
-import { defineTool, optInt, str } from './define';
+import { z } from 'zod';
+import { defineTool } from './define';
 import { MAX_READ_WHOLE_BYTES, MAX_TEXT_FILE_BYTES, describeKind, displayPath, resolveInWorkspace, type ResolvedPath } from './paths';
 import { HARD_LINKED, readChecked, statChecked } from './nodeFiles';
 import { readdirBelow } from './safeFs';
@@ -75,20 +76,10 @@ export const readTool = defineTool({
     'If the file is open in the editor with unsaved changes, you see the editor\'s text. Images (PNG, JPEG, GIF, WebP) are returned as images; Jupyter notebooks (.ipynb) as their cells with their ids; binary files give an error.',
     'Read a file before editing or overwriting it. Reading a directory is an error: use LS or Glob. It is fine to read several files in parallel.',
   ].join('\n'),
-  inputSchema: {
-    type: 'object',
-    properties: {
-      file_path: { type: 'string', description: 'The absolute path to the file to read' },
-      offset: { type: 'number', description: 'The line number to start reading from (1-based). Only provide if the file is too large to read at once' },
-      limit: { type: 'number', description: 'The number of lines to read. Only provide if the file is too large to read at once.' },
-    },
-    required: ['file_path'],
-    additionalProperties: false,
-  },
-  parse: (input) => ({
-    file_path: str(input, 'file_path'),
-    offset: optInt(input, 'offset', { min: 0 }),
-    limit: optInt(input, 'limit', { min: 1 }),
+  input: z.strictObject({
+    file_path: z.string().describe('The absolute path to the file to read'),
+    offset: z.int().min(0).optional().describe('The line number to start reading from (1-based). Only provide if the file is too large to read at once'),
+    limit: z.int().min(1).optional().describe('The number of lines to read. Only provide if the file is too large to read at once.'),
   }),
   async run(input, ctx): Promise<ToolResult> {
     const p = resolveInWorkspace(input.file_path, ctx.workspaceFolders, { param: 'file_path', cwd: ctx.cwd });

@@ -4,11 +4,18 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { z } from 'zod';
 import { statChecked } from './nodeFiles';
 import { describeKind, resolveInWorkspace, type FileKind, type ResolvedPath } from './paths';
 import type { Slicer } from './searchLimits';
 import { DirCache, statBelow } from './safeFs';
 import { ToolError, type ToolContext } from './types';
+
+/** The optional `path` of Glob and Grep: models sometimes send "", "undefined" or "null" for "not given". */
+export const optionalSearchPath = z
+  .string()
+  .optional()
+  .transform((p) => (p === '' || p === 'undefined' || p === 'null' ? undefined : p));
 
 export function searchRoot(ctx: ToolContext, given: string | undefined, { allowFile }: { allowFile: boolean }): ResolvedPath & { kind: FileKind } {
   const p = resolveInWorkspace(given ?? ctx.cwd, ctx.workspaceFolders, { param: 'path', cwd: ctx.cwd });

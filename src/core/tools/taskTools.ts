@@ -6,7 +6,8 @@
  * without asking, like reading.
  */
 import type { BackgroundTaskInfo, BackgroundTasks } from './backgroundTasks';
-import { defineTool, optBool, optInt, optStr } from './define';
+import { z } from 'zod';
+import { defineTool } from './define';
 import { MAX_OUTPUT_CHARS } from './bash';
 import { TOOL_NAMES } from './names';
 import { listCommands, processCount, survivorsText } from '../process/stop';
@@ -59,12 +60,12 @@ function unknownTask(bg: BackgroundTasks, id: string): ToolResult {
   );
 }
 
-/** The id, under its current name or the earlier ones (BashOutput's bash_id, KillShell's shell_id). */
-function taskId(input: Record<string, unknown>): string {
-  const id = optStr(input, 'task_id') ?? optStr(input, 'shell_id') ?? optStr(input, 'bash_id');
-  if (!id?.trim()) throw new ToolError('Parameter task_id is required: the id Bash returned when it started the background task.');
-  return id.trim();
-}
+/** The id, trimmed; the earlier names (BashOutput's bash_id, KillShell's shell_id) are aliases. */
+const taskId = z
+  .string()
+  .transform((id) => id.trim())
+  .refine((id) => id !== '', 'Parameter task_id is required: the id Bash returned when it started the background task.');
+const taskIdAliases = { shell_id: 'task_id', bash_id: 'task_id' };
 
 export const taskOutputTool = defineTool({
   name: TOOL_NAMES.taskOutput,
@@ -76,17 +77,14 @@ export const taskOutputTool = defineTool({
     `- With block=true (the default) it waits until the task ends, at most timeout milliseconds (default ${DEFAULT_WAIT_MS}, max ${MAX_WAIT_MS}); block=false returns at once (use it to check on a server)`,
     '- An unknown task_id lists the background tasks of this conversation',
   ].join('\n'),
-  inputSchema: {
-    type: 'object',
-    properties: {
-      task_id: { type: 'string', description: 'The task ID to get output from' },
-      block: { type: 'boolean', description: 'Whether to wait for completion', default: true },
-      timeout: { type: 'number', description: 'Max wait time in ms', default: DEFAULT_WAIT_MS, minimum: 0, maximum: MAX_WAIT_MS },
-    },
-    required: ['task_id'],
-    additionalProperties: false,
-  },
-  parse: (input) => ({ id: taskId(input), block: optBool(input, 'block') ?? true, timeout: optInt(input, 'timeout', { min: 0, max: MAX_WAIT_MS }) ?? DEFAULT_WAIT_MS }),
+  input: z
+    .strictObject({
+      task_id: taskId.describe('The task ID to get output from'),
+      block: z.boolean().default(true).describe('Whether to wait for completion'),
+      timeout: z.int().min(0).max(MAX_WAIT_MS).default(DEFAULT_WAIT_MS).describe('Max wait time in ms'),
+    })
+    .transform((i) => ({ id: i.task_id, block: i.block, timeout: i.timeout })),
+  aliases: taskIdAliases,
   async describe(input) {
     return { title: `Read the output of ${input.id}` };
   },
@@ -118,15 +116,10 @@ export const taskStopTool = defineTool({
     '- Takes a task_id parameter identifying the task to stop',
     '- Returns what was stopped, or an error when the task is unknown or already ended',
   ].join('\n'),
-  inputSchema: {
-    type: 'object',
-    properties: {
-      task_id: { type: 'string', description: 'The ID of the background task to stop' },
-      shell_id: { type: 'string', description: 'Deprecated: use task_id instead' },
-    },
-    additionalProperties: false,
-  },
-  parse: (input) => ({ id: taskId(input) }),
+  input: z
+    .strictObject({ task_id: taskId.describe('The ID of the background task to stop') })
+    .transform((i) => ({ id: i.task_id })),
+  aliases: taskIdAliases,
   async describe(input) {
     return { title: `Stop ${input.id}` };
   },

@@ -101,8 +101,6 @@ export interface ToolServices {
   bashMirror?: BashMirror;
   /** Extra absolute paths no tool may write without an explicit confirmation. */
   protectedPaths?: string[];
-  /** Run a shell command in a visible terminal instead of a hidden process. */
-  [key: string]: unknown;
 }
 
 /** Claude Code's getDiagnostics shape. */
@@ -170,7 +168,8 @@ export interface NotebookAccess {
   ): Promise<string>;
 }
 
-export interface Tool<I = Record<string, unknown>> {
+/** A tool as the loop sees it. Its input is what the model sent, unchecked: the tool checks it (defineTool parses it with the tool's zod schema). */
+export interface Tool {
   /** Model-facing name: "Read", "mcp__ide__getDiagnostics", "mcp__tidewave__get_logs". */
   name: string;
   description: string;
@@ -179,8 +178,10 @@ export interface Tool<I = Record<string, unknown>> {
   /** Read-only tools may run in parallel and without approval by default. */
   readOnly: boolean;
   /** What to show the user before running (only asked for tools that need approval). */
-  describe?(input: I, ctx: ToolContext): Promise<ApprovalRequest>;
-  invoke(input: I, ctx: ToolContext): Promise<ToolResult>;
+  /** Why the input does not fit the tool's parameters (one sentence for the model), or undefined when it does. Checked before approval. */
+  checkInput?(input: unknown): string | undefined;
+  describe?(input: unknown, ctx: ToolContext): Promise<ApprovalRequest>;
+  invoke(input: unknown, ctx: ToolContext): Promise<ToolResult>;
 }
 
 /** Errors a tool throws to report a clear failure to the model (becomes is_error). */

@@ -3,7 +3,8 @@
  * changed since). Goes through ctx.files: in the editor an undoable
  * WorkspaceEdit, saved afterwards.
  */
-import { defineTool, str } from './define';
+import { z } from 'zod';
+import { defineTool } from './define';
 import { approvalFor, commitWrite, describeWrite, loadForWrite } from './editing';
 import { TOOL_NAMES } from './names';
 
@@ -19,16 +20,10 @@ export const writeTool = defineTool({
     'Prefer Edit or MultiEdit to change part of an existing file: they send only the change. Do not create documentation files unless asked.',
     'The user sees the change as a diff and may be asked to approve it.',
   ].join('\n'),
-  inputSchema: {
-    type: 'object',
-    properties: {
-      file_path: { type: 'string', description: 'The absolute path to the file to write (must be absolute, not relative)' },
-      content: { type: 'string', description: 'The content to write to the file' },
-    },
-    required: ['file_path', 'content'],
-    additionalProperties: false,
-  },
-  parse: (input) => ({ file_path: str(input, 'file_path'), content: str(input, 'content') }),
+  input: z.strictObject({
+    file_path: z.string().describe('The absolute path to the file to write (must be absolute, not relative)'),
+    content: z.string().describe('The content to write to the file'),
+  }),
   describe(input, ctx) {
     return describeWrite(ctx, input.file_path, 'file_path', 'Overwrite', (target) => approvalFor(ctx, 'Overwrite', target, input.content));
   },

@@ -1,38 +1,29 @@
 /** The editor side of the ide channel: openFile (the diagnostics are the Elixir feature's, src/vscode/elixir/diagnostics.ts). */
 import * as path from 'node:path';
 import * as vscode from 'vscode';
+import { z } from 'zod';
+import { defineTool } from '../../core/tools/define';
 import { errorResult, textResult, type Tool } from '../../core/tools/types';
-
-interface OpenFileInput {
-  filePath: string;
-  preview?: boolean;
-  startText?: string;
-  endText?: string;
-  selectToEndOfLine?: boolean;
-  makeFrontmost?: boolean;
-}
 
 /** openFile as Claude Code's extension offers it: open, optionally select from startText to endText. */
 export function openFileTool(folders: () => string[]): Tool {
-  const tool: Tool<OpenFileInput> = {
+  return defineTool({
     name: 'openFile',
     description: 'Open a file in the editor and optionally select a range of text',
-    inputSchema: {
-      type: 'object',
-      required: ['filePath'],
-      properties: {
-        filePath: { type: 'string', description: 'Path to the file to open' },
-        preview: { type: 'boolean', description: 'Whether to open the file in preview mode', default: false },
-        startText: { type: 'string', description: 'Text pattern to find the start of the selection' },
-        endText: { type: 'string', description: 'Text pattern to find the end of the selection' },
-        selectToEndOfLine: { type: 'boolean', description: 'Extend the selection to the end of the line', default: false },
-        makeFrontmost: { type: 'boolean', description: 'Make the file the active editor tab', default: true },
-      },
-    },
+    input: z.object({
+      filePath: z
+        .string()
+        .refine((p) => p.trim() !== '', 'must be a non-empty string')
+        .describe('Path to the file to open'),
+      preview: z.boolean().default(false).describe('Whether to open the file in preview mode'),
+      startText: z.string().optional().describe('Text pattern to find the start of the selection'),
+      endText: z.string().optional().describe('Text pattern to find the end of the selection'),
+      selectToEndOfLine: z.boolean().default(false).describe('Extend the selection to the end of the line'),
+      makeFrontmost: z.boolean().default(true).describe('Make the file the active editor tab'),
+    }),
     kind: 'read',
     readOnly: true,
-    async invoke(input) {
-      if (typeof input?.filePath !== 'string' || !input.filePath.trim()) return errorResult('filePath must be a non-empty string');
+    async run(input) {
       const root = folders()[0] ?? process.cwd();
       const abs = path.isAbsolute(input.filePath) ? input.filePath : path.join(root, input.filePath);
       let doc: vscode.TextDocument;
@@ -41,8 +32,8 @@ export function openFileTool(folders: () => string[]): Tool {
       } catch (err) {
         return errorResult(`Could not open ${abs}: ${err instanceof Error ? err.message : String(err)}`);
       }
-      const frontmost = input.makeFrontmost !== false;
-      const editor = await vscode.window.showTextDocument(doc, { preview: input.preview === true, preserveFocus: !frontmost });
+      const frontmost = input.makeFrontmost;
+      const editor = await vscode.window.showTextDocument(doc, { preview: input.preview, preserveFocus: !frontmost });
       if (input.startText) {
         const text = doc.getText();
         const start = text.indexOf(input.startText);
@@ -60,6 +51,5 @@ export function openFileTool(folders: () => string[]): Tool {
       if (frontmost) return textResult(`Opened file: ${abs}`);
       return textResult(JSON.stringify({ success: true, filePath: abs, languageId: doc.languageId, lineCount: doc.lineCount }));
     },
-  };
-  return tool as unknown as Tool;
+  });
 }

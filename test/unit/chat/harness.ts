@@ -102,7 +102,7 @@ export function recordingTool(name: string, opts: { readOnly?: boolean; reply?: 
     invoke: async (input) => {
       calls.push(input);
       if (opts.fail) throw new ToolError(`${name} could not do it`);
-      return textResult(opts.reply ? opts.reply(input) : `${name} result for ${(input as { path?: string }).path}`);
+      return textResult(opts.reply ? opts.reply(input as Record<string, unknown>) : `${name} result for ${(input as { path?: string }).path}`);
     },
   };
 }

@@ -108,7 +108,7 @@ describe('mcp__ide__getDiagnostics', () => {
     const none = await tool.invoke({}, context());
     assert.deepEqual([none.isError, texts(none)[0]], [true, 'Diagnostics are not available here: no editor or mix project is connected.']);
     const bad = await tool.invoke({ uri: 42 as unknown as string }, context(fixed(files)));
-    assert.deepEqual([bad.isError, texts(bad)[0]], [true, '`uri` must be a string (a file URI such as file:///path/to/lib/foo.ex).']);
+    assert.deepEqual([bad.isError, texts(bad)[0]], [true, 'Parameter uri must be a string, got 42.']);
     const failing: DiagnosticsProvider = {
       get: async () => {
         throw new Error('mix was not found');

@@ -161,7 +161,7 @@ describe('real mix runs (Elixir on this machine)', function () {
       }
 
       const empty = await tool.invoke({ code: '  ' }, ctx(plain));
-      assert.deepEqual([empty.isError, empty.content[0]], [true, { type: 'text', text: '`code` must be a non-empty string of Elixir code.' }]);
+      assert.deepEqual([empty.isError, empty.content[0]], [true, { type: 'text', text: 'Parameter code must be a non-empty string of Elixir code.' }]);
 
       assert.doesNotMatch(tool.description, /project_eval/);
       tidewave = true;

@@ -4,6 +4,9 @@ import type { ToolContext } from '../../../src/core/tools/types';
 import { call, makeWorkspace, run, tool, type Workspace } from './helpers';
 
 /** Alive and not a zombie waiting for a reaper. */
+/** Shell code that waits until the process `pid` has exec'd sleep: until then it is still a copy of the shell, and is named as one. */
+const untilExec = (pid: string) => `until grep -qa sleep /proc/${pid}/cmdline 2>/dev/null; do :; done`;
+
 function alive(pid: number): boolean {
   try {
     process.kill(pid, 0);
@@ -102,7 +105,8 @@ describe('Bash', function () {
   it('kills the tree when cancelled', async () => {
     const controller = new AbortController();
     const w = watching({ ...ws.ctx, signal: controller.signal }, /child (\d+)/);
-    const result = call('Bash', { command: 'sh -c "sleep 300 & echo child \\$!; wait"' }, w.ctx);
+    // The child is named once it has exec'd sleep (a moment after the fork): say its pid only then.
+    const result = call('Bash', { command: `sh -c "sleep 300 & ${untilExec('\\$!')}; echo child \\$!; wait"` }, w.ctx);
     const pid = Number((await w.seen)[1]);
     controller.abort();
     assert.deepEqual(await result, { ok: false, text: `child ${pid}\n\nCommand was cancelled and stopped, with the 1 process it had started: \`sleep 300\` (pid ${pid}).` });
@@ -110,7 +114,7 @@ describe('Bash', function () {
   });
 
   it('stops what the command left running, even outside its process group, and says so', async () => {
-    const r = await call('Bash', { command: 'echo started; sleep 300 &' }, ws.ctx);
+    const r = await call('Bash', { command: `echo started; sleep 300 & ${untilExec('$!')}` }, ws.ctx);
     const pid = Number(/`sleep 300` \(pid (\d+)\)/.exec(r.text)?.[1]);
     assert.deepEqual(r, {
       ok: true,
@@ -118,7 +122,7 @@ describe('Bash', function () {
     });
     assert.equal(alive(pid), false);
     // One that left the process group (setsid) is found by its mark and stopped too.
-    const escaped = await call('Bash', { command: 'setsid sleep 300 & echo "pid $!"' }, ws.ctx);
+    const escaped = await call('Bash', { command: `setsid sleep 300 & ${untilExec('$!')}; echo "pid $!"` }, ws.ctx);
     const spid = Number(/pid (\d+)/.exec(escaped.text)?.[1]);
     assert.match(escaped.text, new RegExp(`The command left 1 process running: \`sleep 300\` \\(pid ${spid}\\)\\. It was stopped`));
     assert.equal(alive(spid), false);

@@ -98,7 +98,7 @@ describe('Write, Edit, MultiEdit', () => {
     const ok = await call('MultiEdit', { file_path: file, edits: [{ old_string: 'def a', new_string: 'def x' }, { old_string: 'def x, do: 1', new_string: 'def x, do: 0' }, { old_string: 'do: ', new_string: 'do:  ', replace_all: true }] }, ws.ctx);
     assert.equal(ok.ok, true);
     assert.equal(ws.read('lib/app.ex'), 'defmodule App do\n  def x, do:  0\n  def b, do:  1\n  def c, do:  2\nend\n');
-    assert.deepEqual(await call('MultiEdit', { file_path: file, edits: [] }, ws.ctx), { ok: false, text: 'edits must be a non-empty array of {old_string, new_string, replace_all?} objects.' });
+    assert.deepEqual(await call('MultiEdit', { file_path: file, edits: [] }, ws.ctx), { ok: false, text: 'Parameter edits must be a non-empty array of {old_string, new_string, replace_all?} objects.' });
   });
 
   it('creates new files (Write, Edit with empty old_string, MultiEdit) with parent folders and diffs from /dev/null', async () => {
