@@ -72,8 +72,8 @@ export function normalizePermissionMode(mode: string | undefined): PermissionMod
 export function toolSetting(settings: Record<string, unknown> | undefined, name: string): PolicyDecision | undefined {
   if (!settings) return undefined;
   const keys = [name];
-  const m = /^(mcp__[^_]+(?:_[^_]+)*?)__/.exec(name);
-  if (m) keys.push(`${m[1]}__*`, m[1]);
+  const server = /^(mcp__[^_]+(?:_[^_]+)*?)__/.exec(name)?.[1];
+  if (server) keys.push(`${server}__*`, server);
   keys.push('*');
   for (const k of keys) {
     const v = settings[k];

@@ -110,7 +110,9 @@ export class BackgroundTasks {
     };
     this.tasks.set(id, task);
 
-    const decoders = [new StringDecoder('utf8'), new StringDecoder('utf8')];
+    const out = new StringDecoder('utf8');
+    const err = new StringDecoder('utf8');
+    const decoders = [out, err];
     const push = (s: string) => {
       task.unread += stripAnsi(s);
       if (task.unread.length > MAX_UNREAD_CHARS) {
@@ -119,8 +121,8 @@ export class BackgroundTasks {
         task.unread = task.unread.slice(cut);
       }
     };
-    child.stdout!.on('data', (b: Buffer) => push(decoders[0].write(b)));
-    child.stderr!.on('data', (b: Buffer) => push(decoders[1].write(b)));
+    child.stdout!.on('data', (b: Buffer) => push(out.write(b)));
+    child.stderr!.on('data', (b: Buffer) => push(err.write(b)));
     const end = (status: BackgroundStatus, code: number | null, sig: NodeJS.Signals | null) => {
       if (info.endedAt !== undefined) return;
       // Whatever the command left running goes with it.

@@ -11,6 +11,7 @@
 import * as fs from 'node:fs';
 import { StringDecoder } from 'node:string_decoder';
 import { EMPTY_REPORT, listCommands, processCount, survivorsText, type StopReport } from '../process/stop';
+import { firstLine } from '../../shared/text';
 import { stripAnsi } from '../util/ansi';
 import { z } from 'zod';
 import { defineTool } from './define';
@@ -48,7 +49,7 @@ export function runCommand(command: string, options: { cwd: string; timeoutMs: n
     }
     const { child, mark } = spawned;
     const out = new CappedOutput(MAX_OUTPUT_CHARS);
-    const decoders = [new StringDecoder('utf8'), new StringDecoder('utf8')];
+    const decoders = [new StringDecoder('utf8'), new StringDecoder('utf8')] as const;
     let timedOut = false;
     let cancelled = false;
     let exit: { code: number | null; signal: NodeJS.Signals | null } | undefined;
@@ -69,15 +70,15 @@ export function runCommand(command: string, options: { cwd: string; timeoutMs: n
       });
     };
     let lastData = Date.now();
-    const onData = (i: number) => (b: Buffer) => {
+    const onData = (decoder: StringDecoder) => (b: Buffer) => {
       lastData = Date.now();
-      const s = decoders[i].write(b);
+      const s = decoder.write(b);
       if (!s) return;
       out.push(s);
       options.onOutput?.(s);
     };
-    child.stdout!.on('data', onData(0));
-    child.stderr!.on('data', onData(1));
+    child.stdout!.on('data', onData(decoders[0]));
+    child.stderr!.on('data', onData(decoders[1]));
 
     const timer = setTimeout(() => {
       timedOut = true;
@@ -181,8 +182,8 @@ export const bashTool = defineTool({
       return { ...rest, background: run_in_background };
     }),
   async describe(input) {
-    const firstLine = input.command.split('\n')[0];
-    const short = firstLine.length > 80 ? `${firstLine.slice(0, 77)}…` : firstLine;
+    const first = firstLine(input.command);
+    const short = first.length > 80 ? `${first.slice(0, 77)}…` : first;
     const title = input.description ? `Run: ${input.description}` : `Run \`${short}\``;
     return { title: input.background ? `${title} (in the background)` : title, command: input.command };
   },
@@ -212,7 +213,7 @@ export const bashTool = defineTool({
     return {
       content: [{ type: 'text', text: parts.join('\n\n') }],
       isError: failed || undefined,
-      display: { exitCode: outcome.exitCode, summary: input.description ?? input.command.split('\n')[0] },
+      display: { exitCode: outcome.exitCode, summary: input.description ?? firstLine(input.command) },
     };
   },
 });
@@ -230,5 +231,5 @@ function startInBackground(input: { command: string; description?: string }, ctx
     `Command running in the background with ID: ${task.id}${task.pid ? ` (pid ${task.pid})` : ''}.`,
     `Read its output with ${TOOL_NAMES.taskOutput} (task_id "${task.id}", block: false to check without waiting) and stop it with ${TOOL_NAMES.taskStop}. It is stopped, with everything it started, when the conversation ends.`,
   ].join('\n');
-  return { content: [{ type: 'text', text }], display: { summary: input.description ?? input.command.split('\n')[0] } };
+  return { content: [{ type: 'text', text }], display: { summary: input.description ?? firstLine(input.command) } };
 }

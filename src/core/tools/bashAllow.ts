@@ -40,12 +40,13 @@ export function matchBashAllowList(command: string, allowList: readonly string[]
   const entries = allowList.map(entryWords).filter((e) => e.length > 0);
   let cwd = scope.cwd;
   for (const words of commands) {
-    const candidates = [words, withoutSafeEnv(words)];
-    const name = candidates[1][0] ?? words[0];
+    const stripped = withoutSafeEnv(words);
+    const candidates = [words, stripped];
+    const name = stripped[0] ?? words[0];
     const runner = runnerReason(words);
     if (runner) return { allowed: false, reason: runner, commands };
-    if (isAssignment(candidates[1][0]) && !entries.some((e) => matchesEntry(words, e))) {
-      return { allowed: false, reason: `The environment prefix \`${candidates[1][0]}\` is not auto-approved.`, commands };
+    if (isAssignment(stripped[0]) && !entries.some((e) => matchesEntry(words, e))) {
+      return { allowed: false, reason: `The environment prefix \`${stripped[0]}\` is not auto-approved.`, commands };
     }
     const risky = riskyOptionReason(words);
     if (risky) return { allowed: false, reason: risky, commands };
@@ -55,7 +56,8 @@ export function matchBashAllowList(command: string, allowList: readonly string[]
     const outside = outsideArgument(words, { ...scope, cwd });
     if (outside) return { allowed: false, reason: `\`${outside.word}\` reaches outside the workspace (${outside.why}), so \`${words.join(' ')}\` needs approval.`, commands };
     // An allow-listed `cd` moves the rest of the chain (its target was just checked to be inside).
-    if ((name === 'cd' || name === 'pushd') && candidates[1].length >= 2) cwd = physicalPath(candidates[1][1], cwd);
+    const target = stripped[1];
+    if ((name === 'cd' || name === 'pushd') && target !== undefined) cwd = physicalPath(target, cwd);
     else if (name === 'cd' || name === 'pushd') return { allowed: false, reason: `\`${words.join(' ')}\` goes to the home folder, outside the workspace, so it needs approval.`, commands };
   }
   return { allowed: true, commands };
@@ -74,7 +76,8 @@ export function outsideReason(command: string, scope: PathScope): string | undef
     const name = stripped[0] ?? words[0];
     const outside = outsideArgument(words, { ...scope, cwd });
     if (outside) return `\`${outside.word}\` reaches outside the workspace (${outside.why}), so \`${words.join(' ')}\` needs approval.`;
-    if ((name === 'cd' || name === 'pushd') && stripped.length >= 2) cwd = physicalPath(stripped[1], cwd);
+    const target = stripped[1];
+    if ((name === 'cd' || name === 'pushd') && target !== undefined) cwd = physicalPath(target, cwd);
     else if (name === 'cd' || name === 'pushd') return `\`${words.join(' ')}\` goes to the home folder, outside the workspace, so it needs approval.`;
   }
   return undefined;

@@ -86,7 +86,7 @@ export function physicalPath(p: string, base: string): string {
 function segmentRegex(seg: string): RegExp {
   let re = '';
   for (let i = 0; i < seg.length; i++) {
-    const c = seg[i];
+    const c = seg.charAt(i);
     if (c === '*') re += '[^/]*';
     else if (c === '?') re += '[^/]';
     else if (c === '[') {

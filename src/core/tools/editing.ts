@@ -164,10 +164,9 @@ function looseMatchLine(text: string, needle: string): number | undefined {
   const lines = text.split('\n').map(norm);
   const k = want.length;
   // Like an exact match: the first wanted line may be the end of a file line, the last the start of one.
-  const fits = (line: string, j: number) =>
-    k === 1 ? line.includes(want[0]) : j === 0 ? line.endsWith(want[0]) : j === k - 1 ? line.startsWith(want[j]) : line === want[j];
+  const fits = (line: string, j: number, w: string) => (k === 1 ? line.includes(w) : j === 0 ? line.endsWith(w) : j === k - 1 ? line.startsWith(w) : line === w);
   outer: for (let i = 0; i + k <= lines.length; i++) {
-    for (let j = 0; j < k; j++) if (!fits(lines[i + j], j)) continue outer;
+    for (const [j, w] of want.entries()) if (!fits(lines[i + j] ?? '', j, w)) continue outer;
     return i + 1;
   }
   return undefined;
@@ -205,6 +204,6 @@ export function applyStringEdit(text: string, edit: StringEdit, shown: string): 
     );
   }
   if (replace_all) return text.split(old_string).join(new_string);
-  const i = at[0];
+  const i = at[0]!; // exactly one occurrence (none and several were answered above)
   return text.slice(0, i) + new_string + text.slice(i + old_string.length);
 }

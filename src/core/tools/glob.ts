@@ -39,12 +39,13 @@ class Newest {
   add(rel: string, t: number): void {
     const item = { rel, t };
     const items = this.items;
-    if (items.length >= this.limit && !this.before(item, items[items.length - 1])) return;
+    const last = items.at(-1);
+    if (items.length >= this.limit && last && !this.before(item, last)) return;
     let lo = 0;
     let hi = items.length;
     while (lo < hi) {
       const mid = (lo + hi) >> 1;
-      if (this.before(items[mid], item)) lo = mid + 1;
+      if (this.before(items[mid]!, item)) lo = mid + 1;
       else hi = mid;
     }
     items.splice(lo, 0, item);
@@ -60,7 +61,7 @@ async function newestFirst(root: string, rels: string[], slice: Slicer, signal: 
     signal,
   );
   const newest = new Newest(GLOB_LIMIT);
-  for (let i = 0; i < rels.length; i++) newest.add(rels[i], times[i]);
+  rels.forEach((rel, i) => newest.add(rel, times[i] ?? 0));
   return newest.items.map((x) => x.rel);
 }
 

@@ -64,7 +64,7 @@ function ensureScratch(states: number): void {
 }
 
 function inRanges(r: number[], c: number): boolean {
-  for (let k = 0; k < r.length; k += 2) if (c >= r[k] && c <= r[k + 1]) return true;
+  for (let k = 0; k + 1 < r.length; k += 2) if (c >= r[k]! && c <= r[k + 1]!) return true;
   return false;
 }
 
@@ -81,6 +81,8 @@ function newGen(): number {
  * costs one array lookup; an unknown one one NFA step (each live state once),
  * remembered while the sets stay small. DFA state d's ASCII transitions are
  * trans[d * 128 + c] (-1: not built yet; MAX_DFA_STATES fits 16 bits), others in `wide`.
+ * The `!`s below index the automaton's own arrays with state numbers it made
+ * (always in range); this loop is hot, so no checks are added.
  */
 export class NfaMatcher {
   private readonly kind: number[];
@@ -113,13 +115,15 @@ export class NfaMatcher {
     let top = 0;
     work[top++] = s;
     while (top > 0) {
-      const t = work[--top];
+      const t = work[--top]!;
       if (t < 0 || mark[t] === gen) continue;
       mark[t] = gen;
       const k = kind[t];
       if (k !== SPLIT) into[len++] = t;
-      if (k === SPLIT && out2[t] >= 0 && mark[out2[t]] !== gen) work[top++] = out2[t];
-      if ((k === SPLIT || k === STAR || k === STAR_ALL) && out[t] >= 0 && mark[out[t]] !== gen) work[top++] = out[t];
+      const o2 = out2[t]!;
+      const o = out[t]!;
+      if (k === SPLIT && o2 >= 0 && mark[o2] !== gen) work[top++] = o2;
+      if ((k === SPLIT || k === STAR || k === STAR_ALL) && o >= 0 && mark[o] !== gen) work[top++] = o;
     }
     return len;
   }
@@ -154,8 +158,8 @@ export class NfaMatcher {
     const gen = newGen();
     let n = 0;
     for (let k = 0; k < len; k++) {
-      const t = from[k];
-      if (this.accepts(t, c)) n = this.closure(into, n, this.kind[t] === STAR || this.kind[t] === STAR_ALL ? t : this.out[t], gen);
+      const t = from[k]!;
+      if (this.accepts(t, c)) n = this.closure(into, n, this.kind[t] === STAR || this.kind[t] === STAR_ALL ? t : this.out[t]!, gen);
     }
     return n;
   }
@@ -163,14 +167,14 @@ export class NfaMatcher {
   private intern(set: Int32Array, len: number): number {
     // Sort in place (len <= MAX_CACHED_SET) and look up before allocating anything but the key.
     for (let i = 1; i < len; i++) {
-      const v = set[i];
+      const v = set[i]!;
       let j = i - 1;
-      for (; j >= 0 && set[j] > v; j--) set[j + 1] = set[j];
+      for (; j >= 0 && set[j]! > v; j--) set[j + 1] = set[j]!;
       set[j + 1] = v;
     }
     // State numbers stay under 2^16 (MAX_GLOB_LENGTH), so one character each makes a compact key.
     let key = '';
-    for (let i = 0; i < len; i++) key += String.fromCharCode(set[i]);
+    for (let i = 0; i < len; i++) key += String.fromCharCode(set[i]!);
     const known = this.index.get(key);
     if (known !== undefined) return known;
     const sorted = Array.from(set.subarray(0, len));
@@ -211,7 +215,7 @@ export class NfaMatcher {
       [cur, next] = [next, cur];
       len = n;
     }
-    for (let k = 0; k < len; k++) if (this.kind[cur[k]] === MATCH) return true;
+    for (let k = 0; k < len; k++) if (this.kind[cur[k]!] === MATCH) return true;
     return false;
   }
 
@@ -225,10 +229,10 @@ export class NfaMatcher {
     }
     let spent = 0;
     for (let i = 0; i < path.length; i++) {
-      const set = this.sets[d];
+      const set = this.sets[d]!;
       if (set.length === 0) return false;
       const c = path.charCodeAt(i);
-      let to = c < 128 ? this.trans[d * 128 + c] : (this.wide.get(d * 65536 + c) ?? -1);
+      let to = c < 128 ? this.trans[d * 128 + c]! : (this.wide.get(d * 65536 + c) ?? -1);
       if (to < 0) {
         const len = this.step(set, set.length, c, scratch.bufA);
         spent += set.length + len;
@@ -243,6 +247,6 @@ export class NfaMatcher {
       }
       d = to;
     }
-    return this.accepting[d];
+    return this.accepting[d] === true;
   }
 }

@@ -97,14 +97,21 @@ class Builder implements Nfa {
     return { start: s, exits: [{ s, second: false }, { s, second: true }] };
   }
   concat(parts: Frag[]): Frag {
-    if (parts.length === 0) return this.empty();
-    for (let k = 0; k + 1 < parts.length; k++) this.patch(parts[k], parts[k + 1].start);
-    return { start: parts[0].start, exits: parts[parts.length - 1].exits };
+    const [first, ...rest] = parts;
+    if (!first) return this.empty();
+    let last = first;
+    for (const part of rest) {
+      this.patch(last, part.start);
+      last = part;
+    }
+    return { start: first.start, exits: last.exits };
   }
   alt(choices: Frag[]): Frag {
+    // A brace group always has at least one alternative (its text up to the first , or }).
     const exits = choices.flatMap((c) => c.exits);
-    let start = choices[choices.length - 1].start;
-    for (let k = choices.length - 2; k >= 0; k--) start = this.add(SPLIT, choices[k].start, start);
+    const reversed = [...choices].reverse();
+    let start = reversed[0]!.start;
+    for (const choice of reversed.slice(1)) start = this.add(SPLIT, choice.start, start);
     return { start, exits };
   }
   /** (?:[^/]*\/)* */
@@ -126,10 +133,11 @@ function classFrag(b: Builder, body: string, negate: boolean): Frag {
     ranges.push(lo.charCodeAt(0), hi.charCodeAt(0));
   };
   for (let k = 0; k < body.length; k++) {
+    const c = body.charAt(k);
     if (k + 2 < body.length && body[k + 1] === '-') {
-      push(body[k], body[k + 2]);
+      push(c, body.charAt(k + 2));
       k += 2;
-    } else push(body[k], body[k]);
+    } else push(c, c);
   }
   const f = b.one(CLS);
   b.ranges[f.start] = ranges;
@@ -143,12 +151,14 @@ export function compileGlob(glob: string, options: { nocase?: boolean } = {}): G
   const nocase = options.nocase ?? false;
   const b = new Builder(nocase);
   // Stack of brace groups: each holds its finished alternatives and the current sequence.
-  const stack: Array<{ alts: Frag[]; seq: Frag[] }> = [{ alts: [], seq: [] }];
-  const seq = () => stack[stack.length - 1].seq;
+  const outer = { alts: [] as Frag[], seq: [] as Frag[] };
+  const stack: Array<{ alts: Frag[]; seq: Frag[] }> = [outer];
+  const innermost = () => stack.at(-1) ?? outer;
+  const seq = () => innermost().seq;
   const n = glob.length;
   let i = 0;
   while (i < n) {
-    const ch = glob[i];
+    const ch = glob.charAt(i);
     if (ch === '*') {
       let j = i;
       while (glob[j] === '*') j++;
@@ -196,7 +206,7 @@ export function compileGlob(glob: string, options: { nocase?: boolean } = {}): G
       continue;
     }
     if ((ch === '}' || ch === ',') && stack.length > 1) {
-      const top = stack[stack.length - 1];
+      const top = innermost();
       top.alts.push(b.concat(top.seq));
       top.seq = [];
       if (ch === '}') {
@@ -207,7 +217,7 @@ export function compileGlob(glob: string, options: { nocase?: boolean } = {}): G
       continue;
     }
     if (ch === '\\' && i + 1 < n) {
-      seq().push(b.lit(glob[i + 1]));
+      seq().push(b.lit(glob.charAt(i + 1)));
       i += 2;
       continue;
     }
@@ -215,7 +225,7 @@ export function compileGlob(glob: string, options: { nocase?: boolean } = {}): G
     i++;
   }
   if (stack.length > 1) throw new ToolError(`Invalid glob "${glob.length > 200 ? `${glob.slice(0, 200)}…` : glob}": a "{" is not closed.`);
-  const whole = b.concat(stack[0].seq);
+  const whole = b.concat(outer.seq);
   b.patch(whole, b.add(MATCH));
   return new NfaMatcher(b, whole.start, glob);
 }

@@ -173,7 +173,11 @@ export const grepTool = defineTool({
     if (g.mode === 'content') {
       let size = 0;
       let keep = 0;
-      while (keep < entries.length && size + entries[keep].text.length + 1 <= GREP_MAX_CHARS) size += entries[keep++].text.length + 1;
+      for (const e of entries) {
+        if (size + e.text.length + 1 > GREP_MAX_CHARS) break;
+        size += e.text.length + 1;
+        keep++;
+      }
       if (keep < entries.length) {
         entries = entries.slice(0, Math.max(1, keep));
         more = true;

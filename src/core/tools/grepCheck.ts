@@ -83,12 +83,13 @@ const PREVIEW_END = / \[\.\.\. (?:omitted end of long line|\d+ more matche?s?)\]
 function lineMatches(lines: string[], key: string): boolean {
   const m = /^(\d+)[:-]([\s\S]*)$/.exec(key);
   if (!m) return false;
-  const line = lines[Number(m[1]) - 1];
+  const [, number, text = ''] = m;
+  const line = lines[Number(number) - 1];
   if (line === undefined) return false;
-  const preview = PREVIEW_END.exec(m[2]);
-  if (!preview) return line === m[2];
+  const preview = PREVIEW_END.exec(text);
+  if (!preview) return line === text;
   // The preview is cut at a byte count: a character split there shows as U+FFFD.
-  return line.startsWith(m[2].slice(0, preview.index).replace(/\uFFFD+$/, ''));
+  return line.startsWith(text.slice(0, preview.index).replace(/\uFFFD+$/, ''));
 }
 
 function fileLines(data: Buffer): string[] {

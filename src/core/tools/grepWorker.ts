@@ -48,7 +48,7 @@ function matchingLines(text: string, lines: string[], re: RegExp, multiline: boo
     let hi = starts.length - 1;
     while (lo < hi) {
       const mid = (lo + hi + 1) >> 1;
-      if (starts[mid] <= idx) lo = mid;
+      if (starts[mid]! <= idx) lo = mid;
       else hi = mid - 1;
     }
     return lo;

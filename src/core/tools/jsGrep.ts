@@ -68,7 +68,7 @@ export function toJsRegExp(pattern: string, { ignoreCase, multiline }: { ignoreC
   const inline = /^\(\?([imsx]+)\)/.exec(src);
   if (inline) {
     src = src.slice(inline[0].length);
-    for (const f of inline[1]) if ('ims'.includes(f) && !flags.includes(f)) flags += f;
+    for (const f of inline[1] ?? '') if ('ims'.includes(f) && !flags.includes(f)) flags += f;
   }
   src = src.replace(/\\A/g, '^').replace(/\\z/g, '$');
   try {

@@ -8,6 +8,9 @@ import { applyStringEdit, approvalFor, assertCreatable, changedSnippet, commitWr
 import { TOOL_NAMES } from './names';
 import { ToolError } from './types';
 
+/** The first edit's old_string: an empty one creates the file (the schema asks for at least one edit). */
+const firstOld = (edits: StringEdit[]): string => edits[0]?.old_string ?? '';
+
 function applyAll(text: string, edits: StringEdit[], shown: string): string {
   let out = text;
   edits.forEach((edit, i) => {
@@ -46,13 +49,13 @@ export const multiEditTool = defineTool({
   }),
   describe(input, ctx) {
     return describeWrite(ctx, input.file_path, 'file_path', 'Edit', (target) => {
-      assertCreatable(target, input.edits[0].old_string, input.file_path);
+      assertCreatable(target, firstOld(input.edits), input.file_path);
       return approvalFor(ctx, 'Edit', target, applyAll(target.oldText, input.edits, target.shown));
     });
   },
   async run(input, ctx) {
     const target = await loadForWrite(ctx, input.file_path);
-    assertCreatable(target, input.edits[0].old_string, input.file_path);
+    assertCreatable(target, firstOld(input.edits), input.file_path);
     const newText = applyAll(target.oldText, input.edits, target.shown);
     const n = input.edits.length;
     const verb = target.exists ? `Applied ${n} edit${n === 1 ? '' : 's'} to ${input.file_path}` : `Created ${input.file_path}`;

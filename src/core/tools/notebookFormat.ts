@@ -143,7 +143,7 @@ export function editNotebookJson(text: string, edit: CellEdit, shown: string): {
       nb.cells.splice(at, 1);
       message = `Deleted cell "${edit.cellId}" from ${shown}.`;
     } else {
-      const cell = nb.cells[at];
+      const cell = nb.cells[at]!; // findCell returned its index
       if (edit.cellType && edit.cellType !== cell.cell_type) setType(cell, edit.cellType);
       else if (cell.cell_type === 'code') {
         cell.outputs = [];

@@ -168,7 +168,7 @@ export function resolveInWorkspace(input: unknown, workspaceFolders: readonly st
   if (input.includes('\0')) throw new ToolError(`${param} contains a NUL character.`);
   if (workspaceFolders.length === 0) throw new ToolError('No workspace folder is open, so tools cannot touch files. Open a folder first.');
   if (!path.isAbsolute(input)) {
-    const base = options.cwd ?? workspaceFolders[0];
+    const base = options.cwd ?? workspaceFolders[0]!; // none was answered above
     const guess = input.startsWith('~') ? '' : ` Did you mean ${path.resolve(base, input)}?`;
     throw new ToolError(`${param} must be an absolute path, got "${input}".${guess}`);
   }

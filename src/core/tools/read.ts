@@ -56,7 +56,7 @@ export function numberLines(text: string, offset: number, limit: number): { body
   let size = 0;
   let last = offset - 1;
   for (let n = offset; n <= total && n < offset + limit; n++) {
-    const entry = `${n}\t${cutLine(lines[n - 1])}`;
+    const entry = `${n}\t${cutLine(lines[n - 1] ?? '')}`;
     if (size + entry.length > MAX_READ_OUTPUT_CHARS && out.length > 0) break;
     out.push(entry);
     size += entry.length + 1;

@@ -114,7 +114,7 @@ export class DirCache {
       this.fds.set(key(0), fd);
     }
     for (; n < segs.length; n++) {
-      const next = openDirAt(fd, segs[n], create);
+      const next = openDirAt(fd, segs[n]!, create);
       if (next === undefined) return undefined;
       fd = next;
       this.fds.set(key(n + 1), fd);

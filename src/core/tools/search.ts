@@ -37,13 +37,13 @@ export function moreNote(shown: number, total: number, what: string, advice: str
  */
 export async function mtimes(absPaths: string[], slice: Slicer, signal: AbortSignal): Promise<number[]> {
   const out = new Array<number>(absPaths.length).fill(0);
-  for (let i = 0; i < absPaths.length; i++) {
+  for (const [i, abs] of absPaths.entries()) {
     if (slice.due()) {
       await slice.pause();
       if (signal.aborted) break;
     }
     try {
-      out[i] = fs.statSync(absPaths[i], { throwIfNoEntry: false })?.mtimeMs ?? 0;
+      out[i] = fs.statSync(abs, { throwIfNoEntry: false })?.mtimeMs ?? 0;
     } catch {
       // unreadable: oldest
     }

@@ -7,6 +7,7 @@
  */
 import type { BackgroundTaskInfo, BackgroundTasks } from './backgroundTasks';
 import { z } from 'zod';
+import { firstLine } from '../../shared/text';
 import { defineTool } from './define';
 import { MAX_OUTPUT_CHARS } from './bash';
 import { TOOL_NAMES } from './names';
@@ -32,7 +33,7 @@ function duration(ms: number): string {
 
 /** "shell_1 (`mix phx.server`): running for 12 s (pid 4242)". */
 export function taskLine(t: BackgroundTaskInfo, now = Date.now()): string {
-  const head = `${t.id} (\`${t.command.split('\n')[0].slice(0, 100)}\`)`;
+  const head = `${t.id} (\`${firstLine(t.command).slice(0, 100)}\`)`;
   if (t.status === 'running') return `${head}: running for ${duration(now - t.startedAt)}${t.pid ? ` (pid ${t.pid})` : ''}`;
   const after = t.endedAt ? ` after ${duration(t.endedAt - t.startedAt)}` : '';
   if (t.status === 'stopped') return `${head}: stopped${t.stoppedBy ? ` (${t.stoppedBy})` : ''}${after}`;
