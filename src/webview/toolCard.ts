@@ -202,12 +202,13 @@ export class ToolCard {
   }
 
   private renderBody(call: ToolCallView, expanded: boolean): void {
-    const key = expanded ? `${call.status}|${call.path ?? ''}|${call.output?.length ?? -1}|${call.output?.slice(-64) ?? ''}|${call.diff?.length ?? -1}|${call.isError}` : '';
+    const key = expanded ? `${call.status}|${call.decidedBy ?? ''}|${call.path ?? ''}|${call.output?.length ?? -1}|${call.output?.slice(-64) ?? ''}|${call.diff?.length ?? -1}|${call.isError}` : '';
     if (key === this.bodyKey) return;
     this.bodyKey = key;
     clear(this.bodyEl);
     this.bodyEl.hidden = !expanded;
     if (!expanded) return;
+    if (call.decidedBy) this.bodyEl.append(h('div', { class: 'tool-decided-by' }, icon('law'), h('span', { text: capitalize(call.decidedBy) })));
     if (call.path) {
       const path = call.path;
       this.bodyEl.append(
@@ -252,6 +253,8 @@ function formatInput(call: ToolCallView): string {
   const json = JSON.stringify(rest, null, 2);
   return json.length > TOOL_CARD_TEXT_CAP ? `${json.slice(0, TOOL_CARD_TEXT_CAP)}\n…` : json;
 }
+
+const capitalize = (s: string): string => s.charAt(0).toUpperCase() + s.slice(1);
 
 function withShortcut(button: HTMLButtonElement, keys: string): HTMLButtonElement {
   button.setAttribute('aria-keyshortcuts', keys);

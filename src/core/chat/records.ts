@@ -33,6 +33,8 @@ export interface ToolCallRecord {
   diff?: string;
   path?: string;
   isError?: boolean;
+  /** The settings rule that decided whether it ran: "allowed by `Bash(mix test:*)` in .claude/settings.json". */
+  decidedBy?: string;
 }
 
 export type BlockRecord =

@@ -207,6 +207,7 @@ async function runOne(call: PendingCall, view: ToolCallRecord, deps: ToolRunDeps
     const ctx = deps.context(controller.signal, onOutput, onProgress);
     const key = conversationApprovalKey(tool, call.input);
     const decision = await deps.policy.decide(tool, call.input);
+    if (decision.decidedBy) set({ decidedBy: decision.decidedBy });
     if (decision.decision === 'deny') {
       return fail(`Denied by the approval policy${decision.reason ? `: ${decision.reason}` : ''}. Do not retry this call; ask the user if it is needed.`, 'denied');
     }

@@ -1,14 +1,21 @@
 /**
  * The approval policy: decides before each tool call whether it runs, asks
- * the user on the tool card, or is refused. Inputs: per-tool settings
+ * the user on the tool card, or is refused. Inputs: the permission rules of
+ * Claude Code's settings files (settings/decide.ts), per-tool settings
  * (elixirAgent.approvals.tools), the Bash allow-list
  * (elixirAgent.approvals.bashAllow), the agent's `permissionMode`, workspace
  * trust, and the protected files (paths.ts). Order, first match wins:
+ *   0. a deny rule of a settings file                    → deny (nothing overrides it)
  *   1. a per-tool "deny" setting                         → deny
  *   2. Restricted Mode and the tool is not read-only     → deny
  *   3. permissionMode plan and the tool edits or runs    → deny
  *   4. the tool writes a protected file                  → ask, every time (never skipped)
+ *   4a. an ask rule of a settings file (or a deny rule
+ *      that cannot be checked against the call)         → ask
  *   5. a per-tool "allow"/"ask" setting                  → that (Bash "ask" still honours the allow-list)
+ *   5a. an allow rule of the user's settings file, or of
+ *      the repository's when trusted                     → allow (a repository's Bash rule
+ *                                                          never reaches outside the workspace)
  *   6. acceptEdits (and bypassPermissions) for edit tools → allow
  *   7. the agent file's scoped `tools` entries
  *      (`Bash(git *)`, `Edit(lib/**)`) match the call      → allow
@@ -19,6 +26,7 @@
  * "ask" into "deny".
  */
 import { evaluateRules, type RuleSet } from '../permissions';
+import { decideBySettings, type SettingsRules } from '../settings/decide';
 import { matchBashAllowList, outsideReason } from './bashAllow';
 import { TOOL_NAMES } from './names';
 import { protectedWriteReason, resolveInWorkspace } from './paths';
@@ -53,9 +61,19 @@ export interface ApprovalPolicyOptions {
    * not switch approvals off by itself; without this it acts as acceptEdits.
    */
   allowBypass?: boolean;
+  /** The permission rules of Claude Code's settings files, with the file each came from. */
+  settingsRules?: SettingsRules;
+  /** Let the allow rules of the repository's settings files (project and local) count: a trusted workspace, or the CLI's --trust-project-settings. Default false. */
+  trustRepositoryAllowRules?: boolean;
 }
 
-export type Decision = { decision: PolicyDecision; reason?: string; askEveryTime?: boolean };
+export type Decision = {
+  decision: PolicyDecision;
+  reason?: string;
+  askEveryTime?: boolean;
+  /** Which settings rule decided, for the card: "allowed by `Bash(mix test:*)` in .claude/settings.json". */
+  decidedBy?: string;
+};
 
 export interface ToolApprovalPolicy extends ApprovalPolicy {
   readonly mode: PermissionMode;
@@ -100,6 +118,10 @@ export function createApprovalPolicy(options: ApprovalPolicyOptions): ToolApprov
   const pathScope = () => ({ workspaceFolders: options.workspaceFolders, cwd: options.cwd ?? options.workspaceFolders[0] ?? process.cwd() });
 
   const decideRaw = (tool: Tool, input: unknown): Decision => {
+    const bySettings = options.settingsRules
+      ? decideBySettings(options.settingsRules, { tool: tool.name, input }, ruleContext, { trustRepositoryAllowRules: options.trustRepositoryAllowRules === true })
+      : undefined;
+    if (bySettings?.decision === 'deny') return { decision: 'deny', reason: `${bySettings.source} denies this call`, decidedBy: bySettings.decidedBy };
     const setting = toolSetting(options.tools, tool.name);
     if (setting === 'deny') return { decision: 'deny', reason: `${tool.name} is denied by the setting elixirAgent.approvals.tools.` };
     const agentDeny = options.agentRules?.deny?.length ? evaluateRules({ deny: options.agentRules.deny }, { tool: tool.name, input }, ruleContext) : undefined;
@@ -122,7 +144,17 @@ export function createApprovalPolicy(options: ApprovalPolicyOptions): ToolApprov
         }
       }
     }
+    if (bySettings?.decision === 'ask') {
+      const reason = bySettings.uncertain ? `A deny rule may apply: ${bySettings.uncertain} (${bySettings.source}).` : `${bySettings.source} asks for this call.`;
+      return { decision: 'ask', reason, decidedBy: bySettings.decidedBy };
+    }
     if (setting === 'allow') return { decision: 'allow', reason: `${tool.name} is allowed by the setting elixirAgent.approvals.tools.` };
+    if (bySettings?.decision === 'allow') {
+      const command = (input as { command?: unknown } | null)?.command;
+      const outside = bySettings.file.scope !== 'user' && tool.name === TOOL_NAMES.bash && typeof command === 'string' ? outsideReason(command, pathScope()) : undefined;
+      if (outside) return { decision: 'ask', reason: outside };
+      return { decision: 'allow', reason: `${bySettings.source} allows it.`, decidedBy: bySettings.decidedBy };
+    }
     if (bypass && setting === undefined) return { decision: 'allow', reason: 'permissionMode: bypassPermissions' };
     if (setting === undefined && editsAccepted && tool.kind === 'edit') {
       return { decision: 'allow', reason: mode === 'acceptEdits' ? 'permissionMode: acceptEdits' : 'permissionMode: bypassPermissions (edits only; commands still ask)' };

@@ -201,7 +201,8 @@ export type PolicyDecision = 'allow' | 'ask' | 'deny';
 /** Settings-driven policy (per-tool rules, Bash allow-list, permissionMode, trust). */
 export interface ApprovalPolicy {
   /** askEveryTime: when 'ask', do not let an earlier "allow for this conversation" skip the question. */
-  decide(tool: Tool, input: unknown): Promise<{ decision: PolicyDecision; reason?: string; askEveryTime?: boolean }>;
+  /** decidedBy: the settings rule that decided, shown on the card ("allowed by `Bash(mix test:*)` in .claude/settings.json"). */
+  decide(tool: Tool, input: unknown): Promise<{ decision: PolicyDecision; reason?: string; askEveryTime?: boolean; decidedBy?: string }>;
 }
 
 /** The user's answer on the tool card. */

@@ -54,6 +54,7 @@ export function toolCallView(c: ToolCallRecord): ToolCallView {
     ...opt('diff', c.diff),
     ...opt('path', c.path),
     ...opt('isError', c.isError),
+    ...opt('decidedBy', c.decidedBy),
   };
 }
 
