@@ -2,12 +2,14 @@
  * `elixir-agent run [options] "PROMPT"`: the agent loop without an editor
  * (scripts, CI), like `claude -p`. It loads DIR's agents, memory files
  * (CLAUDE.md, AGENTS.md) and `.mcp.json` as the extension does, streams the
- * answer to stdout (or JSON events with --json), runs read-only tools, and
- * refuses every other tool unless --allow-tools names it (the model gets an
- * is_error result saying so). Background shells (Bash run_in_background) are
+ * answer to stdout (or JSON events with --json), honours the permission
+ * rules of Claude Code's settings files, runs read-only tools, and refuses
+ * every other call unless an --allow-tools rule (or a settings allow rule)
+ * allows it (the model gets an is_error result saying so). Background shells (Bash run_in_background) are
  * listed on stderr and stopped when the run ends. Exit status: 0 done, 1 API
  * or run error (message on stderr), 2 bad usage, 130 interrupted, 143 terminated.
  */
+import { readFile } from 'node:fs/promises';
 import * as os from 'node:os';
 import { pathToFileURL } from 'node:url';
 import { agentPermissionRules, agentSearchPaths, loadAgents, loadProjectMemory, ModelResolver, nodeAgentFs, resolveTools, type AgentDefinition, type ToolOffer } from '../core/agents';
@@ -18,6 +20,8 @@ import { diagnosticsAfterEdit, ideTools, mixDiagnosticsProvider } from '../core/
 import { compiledByMix } from '../core/elixir/mixCompile';
 import { createMcpManager, type McpManager } from '../core/mcp';
 import { ModelClient } from '../core/model/client';
+import { hiddenBySettings } from '../core/settings/decide';
+import { loadSettings } from '../core/settings/load';
 import { createApprovalPolicy } from '../core/tools/approval';
 import { claudeConfigDir } from '../core/util/claudeConfig';
 import { NodeFileAccess } from '../core/tools/nodeFiles';
@@ -92,9 +96,15 @@ export async function main(args: string[]): Promise<number> {
     warn(`elixir-agent: MCP servers unavailable: ${err instanceof Error ? err.message : String(err)}`);
   }
 
+  // Claude Code's settings files: their deny and ask rules always apply; the repository's allow rules with --trust-project-settings.
+  const homeDir = os.homedir();
+  const settings = await loadSettings({ projectRoot: o.cwd, homeDir, readFile: (f) => readFile(f, 'utf8').catch(() => undefined) });
+  for (const p of settings.problems.filter((x) => x.severity === 'error')) warn(`elixir-agent: ${p.file}:${p.line}:${p.column}: ${p.message}`);
+  const hidden = (t: Tool) => hiddenBySettings(settings.permissions, t.name) !== undefined;
+
   const projects = await detectProjects([o.cwd]).catch(() => []);
-  const direct: Tool[] = [...builtinTools(), ...ideTools()];
-  const all = [...direct, ...(mcp?.tools() ?? [])];
+  const direct: Tool[] = [...builtinTools(), ...ideTools()].filter((t) => !hidden(t));
+  const all = [...direct, ...(mcp?.tools() ?? []).filter((t) => !hidden(t))];
   const offer: ToolOffer = {
     tools: direct.map((t) => ({ name: t.name })),
     mcpServers: (mcp?.states() ?? []).map((s) => ({ name: s.name, state: s.state, tools: s.tools, detail: s.detail })),
@@ -135,14 +145,18 @@ export async function main(args: string[]): Promise<number> {
   const policy = headlessPolicy(
     createApprovalPolicy({
       trusted: true,
-      permissionMode: agent?.permissionMode,
+      permissionMode: o.permissionMode ?? agent?.permissionMode ?? settings.permissions.defaultMode?.mode,
+      // --permission-mode bypassPermissions is the user's own word; an agent or settings file cannot switch approvals off.
+      allowBypass: o.permissionMode === 'bypassPermissions',
       agentRules: agent && agentPermissionRules(agent),
-      homeDir: os.homedir(),
+      settingsRules: settings.permissions,
+      trustRepositoryAllowRules: o.trustProjectSettings,
+      homeDir,
       workspaceFolders: [o.cwd],
       cwd: o.cwd,
     }),
-    o.allow,
-    { trustProjectCode: o.trustProjectCode },
+    { allow: o.allowRules, deny: o.denyRules },
+    { trustProjectCode: o.trustProjectCode, permissionMode: o.permissionMode, match: { projectRoot: o.cwd, ruleBase: o.cwd, homeDir } },
   );
   // Compiling runs mix.exs and every macro: only with --trust-project-code (else getDiagnostics says so in words).
   const diagnostics = mixDiagnosticsProvider(projects, { compile: o.trustProjectCode ? { allowed: true } : { allowed: false, reason: UNTRUSTED_CODE_REASON } });

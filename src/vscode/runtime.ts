@@ -16,6 +16,7 @@ import { COMMANDS } from './ids';
 import { registerIdeServer } from './ideServer';
 import { registerMcp } from './mcp';
 import type { Services } from './services';
+import { registerClaudeSettings } from './settings';
 import { registerTools } from './tools';
 
 export type { CommandHandler } from './context';
@@ -105,12 +106,13 @@ export async function createRuntime(context: vscode.ExtensionContext, log: vscod
   const mcp = registerMcp(rt);
   const elixir = registerElixir(rt, { mcp });
   const ideServer = registerIdeServer(rt, { diagnostics: elixir.diagnostics, ideTools: () => elixir.service.tools() });
-  const tools = registerTools(rt, { diagnostics: elixir.diagnostics });
-  const chat = await registerChat(rt, { agents, mcp, elixir: elixir.service, tools });
+  const settings = registerClaudeSettings(rt);
+  const tools = registerTools(rt, { diagnostics: elixir.diagnostics, settings });
+  const chat = await registerChat(rt, { agents, mcp, elixir: elixir.service, tools, settings });
   registerActions(rt, { chat, elixir: elixir.service, runMixCompile: elixir.runMixCompile });
   const views = registerChatView(rt, chat.backend);
   rt.setChatViewResolver((view) => views.resolveView(view));
-  rt.compose({ agents, mcp, elixir: elixir.service, diagnostics: elixir.diagnostics, ideServer, tools, chat });
+  rt.compose({ agents, mcp, elixir: elixir.service, diagnostics: elixir.diagnostics, ideServer, tools, settings, chat });
   log.info('Elixir Agent runtime ready');
   return rt;
 }

@@ -9,6 +9,7 @@ import type { ChatService } from './chat';
 import type { EditorDiagnosticsService, ElixirService } from './elixir';
 import type { IdeServerService } from './ideServer';
 import type { McpService } from './mcp';
+import type { ClaudeSettingsService } from './settings';
 import type { ToolsService } from './tools';
 
 export interface Services {
@@ -24,6 +25,8 @@ export interface Services {
   readonly ideServer: IdeServerService;
   /** Builtin tools, their editor ToolContext and the approval policy from settings and trust. Owned by src/vscode/tools. */
   readonly tools: ToolsService;
+  /** Claude Code's settings files (user, project, local): permission rules, defaultMode, problems. Owned by src/vscode/settings. */
+  readonly settings: ClaudeSettingsService;
   /** The conversation (the backend the chat webviews talk to) and the chat input. Owned by src/vscode/chat. */
   readonly chat: ChatService;
 }

@@ -23,6 +23,7 @@ import type { Config } from '../config';
 import type { ElixirService } from '../elixir';
 import { CHAT_VIEW_ID, COMMANDS, CONTEXT_KEYS } from '../ids';
 import type { McpService } from '../mcp';
+import type { ClaudeSettingsService } from '../settings';
 import { configuredBaseUrl, type ApiKeyStore } from '../secrets/apiKey';
 import { PendingApprovals } from './approvals';
 import { unhandled, type BackendMessage, type ChatBackend } from './backend';
@@ -46,6 +47,8 @@ export interface ChatControllerDeps {
   agents: AgentsService;
   mcp: McpService;
   elixir: ElixirService;
+  /** Claude Code's settings files: a bare tool name in their deny list takes the tool away. */
+  settings: Pick<ClaudeSettingsService, 'rules' | 'ready'>;
 }
 
 export class ChatController implements ChatBackend, vscode.Disposable {
@@ -275,7 +278,15 @@ export class ChatController implements ChatBackend, vscode.Disposable {
       {
         client: () => new ModelClient({ apiKey: keys.key, baseURL: configuredBaseUrl(config), logger: log }),
         setup: () =>
-          runSetup({ agents, providers: this.deps.providers, config, offer: () => this.environment.offer(), project: () => this.environment.projectFacts(), folders: fileFolderPaths }),
+          runSetup({
+            agents,
+            providers: this.deps.providers,
+            settings: this.deps.settings,
+            config,
+            offer: () => this.environment.offer(),
+            project: () => this.environment.projectFacts(),
+            folders: fileFolderPaths,
+          }),
         policy: this.policy(),
         approve: (prompt, signal) => this.approvals.ask(prompt, signal),
         toolEnv: () => this.toolEnv(),

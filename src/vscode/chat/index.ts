@@ -16,6 +16,7 @@ import type { FeatureContext } from '../context';
 import type { ElixirService } from '../elixir';
 import { COMMANDS } from '../ids';
 import type { McpService } from '../mcp';
+import type { ClaudeSettingsService } from '../settings';
 import { registerApiKey } from '../secrets/apiKey';
 import type { ToolsService } from '../tools';
 import { ChatController } from './controller';
@@ -33,6 +34,7 @@ export interface ChatDeps {
   mcp: McpService;
   elixir: ElixirService;
   tools: ToolsService;
+  settings: ClaudeSettingsService;
 }
 
 /** Where this workspace's conversations are kept (the extension's workspace storage). */
@@ -84,6 +86,7 @@ export async function registerChat(rt: FeatureContext, deps: ChatDeps): Promise<
     agents: deps.agents,
     mcp: deps.mcp,
     elixir: deps.elixir,
+    settings: deps.settings,
   });
   await controller.start();
   rt.track(controller);

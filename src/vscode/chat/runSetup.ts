@@ -6,8 +6,10 @@
 import * as vscode from 'vscode';
 import type { ToolOffer } from '../../core/agents';
 import type { RunSetup } from '../../core/chat/session';
+import { hiddenBySettings } from '../../core/settings/decide';
 import { buildSystemPrompt } from '../../core/chat/systemPrompt';
 import type { AgentsService } from '../agents/service';
+import type { ClaudeSettingsService } from '../settings';
 import type { Config } from '../config';
 import type { ProjectFacts } from './environment';
 import type { ToolProviderRegistry } from './toolProviders';
@@ -17,6 +19,7 @@ const DEFAULT_PERSONA = 'You are an expert Elixir and Phoenix engineer working i
 export interface RunSetupInputs {
   agents: AgentsService;
   providers: ToolProviderRegistry;
+  settings: Pick<ClaudeSettingsService, 'rules' | 'ready'>;
   config: Config;
   /** What the host offers now (ChatEnvironment.offer). */
   offer: () => ToolOffer;
@@ -25,10 +28,12 @@ export interface RunSetupInputs {
   folders: () => string[];
 }
 
-export async function runSetup({ agents, providers, config, offer, project, folders }: RunSetupInputs): Promise<RunSetup> {
-  await agents.ready();
+export async function runSetup({ agents, providers, settings, config, offer, project, folders }: RunSetupInputs): Promise<RunSetup> {
+  await Promise.all([agents.ready(), settings.ready()]);
   const agent = agents.active();
-  let tools = providers.tools();
+  // A bare tool name in a settings file's deny list (`WebFetch`, `mcp__github`) takes the tool away from the model.
+  const rules = settings.rules();
+  let tools = providers.tools().filter((t) => !hiddenBySettings(rules, t.name));
   let unavailable: string[] = [];
   if (agent) {
     const resolution = agents.resolveTools(agent, offer());

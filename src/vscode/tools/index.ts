@@ -18,6 +18,7 @@ import type { ReadTracker, Tool, ToolContext, ToolServices } from '../../core/to
 import type { ToolEnvironment } from '../../core/chat/session';
 import type { FeatureContext } from '../context';
 import type { EditorDiagnosticsService } from '../elixir/diagnostics';
+import type { ClaudeSettingsService } from '../settings';
 import { DiagnosticsAfterEdit } from './diagnostics';
 import { EditorFileAccess } from './files';
 import { EditorNotebookAccess } from './notebooks';
@@ -31,9 +32,10 @@ export interface ToolsService {
   /** The builtin tools for the current trust state (in Restricted Mode only Read, Glob, Grep and LS; the policy denies the rest). */
   builtinTools(): Tool[];
   /**
-   * The approval policy: elixirAgent.approvals.tools / .bashAllow and
-   * workspace trust, read at each decision (settings changes apply at once),
-   * with the persona's permissionMode and its own rules (agentPermissionRules).
+   * The approval policy: the permission rules of Claude Code's settings files,
+   * elixirAgent.approvals.tools / .bashAllow and workspace trust, read at each
+   * decision (changes apply at once), with the persona's permissionMode (else
+   * the settings' defaultMode) and its own rules (agentPermissionRules).
    */
   policy(options?: { permissionMode?: string; agentRules?: RuleSet }): ToolApprovalPolicy;
   /** Folders, editor FileAccess and services, for a session's toolEnv(). */
@@ -46,6 +48,8 @@ export interface ToolsService {
 export interface ToolsDeps {
   /** The editor's diagnostics (the Elixir feature's): an edited Elixir file may be compiled by mix. */
   diagnostics: Pick<EditorDiagnosticsService, 'compilesAfterEdit' | 'afterEdit'>;
+  /** Claude Code's settings files: their permission rules and defaultMode. */
+  settings: Pick<ClaudeSettingsService, 'rules' | 'defaultMode'>;
 }
 
 export function registerTools(rt: FeatureContext, deps: ToolsDeps): ToolsService {
@@ -94,8 +98,11 @@ export function registerTools(rt: FeatureContext, deps: ToolsDeps): ToolsService
         createApprovalPolicy({
           tools: config.get('approvals.tools'),
           bashAllow: config.get('approvals.bashAllow'),
-          permissionMode: options.permissionMode,
+          permissionMode: options.permissionMode ?? deps.settings.defaultMode(),
           agentRules: options.agentRules,
+          settingsRules: deps.settings.rules(),
+          // The repository's allow rules count once the user trusts the workspace (its deny and ask rules always do).
+          trustRepositoryAllowRules: vscode.workspace.isTrusted,
           homeDir: os.homedir(),
           trusted: vscode.workspace.isTrusted,
           workspaceFolders: fileFolderPaths(),

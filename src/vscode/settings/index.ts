@@ -1,0 +1,99 @@
+/**
+ * Claude Code's settings files in the editor: ~/.claude/settings.json, and
+ * the first workspace folder's .claude/settings.json and
+ * .claude/settings.local.json. Loaded at start and again when one changes;
+ * their problems are shown in the Problems panel at file:line:column (as
+ * agent files' are). The approval policy reads the rules from here at each
+ * decision (src/vscode/tools/index.ts).
+ */
+import * as fs from 'node:fs/promises';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+import { EMPTY_SETTINGS_RULES, type SettingsRules } from '../../core/settings/decide';
+import { loadSettings } from '../../core/settings/load';
+import type { LoadedSettings, SettingsProblem } from '../../core/settings/types';
+import type { FeatureContext } from '../context';
+import { fileFolderPaths } from '../folders';
+
+export interface ClaudeSettingsService {
+  /** The permission rules as last loaded (none before the first load ends). */
+  rules(): SettingsRules;
+  /** The settings' defaultMode, when one applies. */
+  defaultMode(): string | undefined;
+  /** What was last loaded: files, permissions, problems. */
+  current(): LoadedSettings | undefined;
+  /** Resolves once the files have been read (at start, and after a change). */
+  ready(): Promise<void>;
+}
+
+async function readIfPresent(file: string): Promise<string | undefined> {
+  try {
+    return await fs.readFile(file, 'utf8');
+  } catch {
+    return undefined; // missing or unreadable: the file is not there for us
+  }
+}
+
+function toDiagnostic(p: SettingsProblem): vscode.Diagnostic {
+  const line = Math.max(0, p.line - 1);
+  const column = Math.max(0, p.column - 1);
+  const d = new vscode.Diagnostic(new vscode.Range(line, column, line, Number.MAX_SAFE_INTEGER), p.message, p.severity === 'error' ? vscode.DiagnosticSeverity.Error : vscode.DiagnosticSeverity.Warning);
+  d.source = 'Elixir Agent';
+  return d;
+}
+
+export function registerClaudeSettings(rt: FeatureContext, options: { homeDir?: string } = {}): ClaudeSettingsService {
+  const homeDir = options.homeDir ?? os.homedir();
+  const diagnostics = rt.track(vscode.languages.createDiagnosticCollection('elixir-agent-settings'));
+  let loaded: LoadedSettings | undefined;
+  let loading: Promise<void> = Promise.resolve();
+  let timer: ReturnType<typeof setTimeout> | undefined;
+
+  const load = async (): Promise<void> => {
+    const projectRoot = fileFolderPaths()[0];
+    if (!projectRoot) {
+      loaded = undefined;
+      diagnostics.clear();
+      return;
+    }
+    const next = await loadSettings({ projectRoot, homeDir, readFile: readIfPresent });
+    loaded = next;
+    diagnostics.clear();
+    const byFile = new Map<string, SettingsProblem[]>();
+    for (const p of next.problems) byFile.set(p.file, [...(byFile.get(p.file) ?? []), p]);
+    for (const [file, problems] of byFile) diagnostics.set(vscode.Uri.file(file), problems.map(toDiagnostic));
+    const p = next.permissions;
+    rt.log.info(
+      `settings: ${next.files.map((f) => f.label).join(', ') || 'no Claude Code settings files'}` +
+        `${next.files.length ? ` (allow ${p.allow.length}, ask ${p.ask.length}, deny ${p.deny.length} rules${p.defaultMode ? `, defaultMode ${p.defaultMode.mode}` : ''})` : ''}` +
+        `${next.problems.length ? `; ${next.problems.length} problem(s), see the Problems panel` : ''}`,
+    );
+  };
+  const reload = (): void => {
+    loading = loading.then(load).catch((err: unknown) => rt.log.error(`settings: could not load: ${err instanceof Error ? err.message : String(err)}`));
+  };
+  const schedule = (): void => {
+    if (timer) clearTimeout(timer);
+    timer = setTimeout(reload, 150);
+  };
+  rt.track({ dispose: () => timer && clearTimeout(timer) });
+
+  const watch = (pattern: vscode.RelativePattern): void => {
+    const w = rt.track(vscode.workspace.createFileSystemWatcher(pattern));
+    rt.track(w.onDidCreate(schedule));
+    rt.track(w.onDidChange(schedule));
+    rt.track(w.onDidDelete(schedule));
+  };
+  for (const folder of vscode.workspace.workspaceFolders ?? []) watch(new vscode.RelativePattern(folder, '.claude/settings{,.local}.json'));
+  watch(new vscode.RelativePattern(vscode.Uri.file(path.join(homeDir, '.claude')), 'settings.json'));
+  rt.track(vscode.workspace.onDidChangeWorkspaceFolders(schedule));
+  reload();
+
+  return {
+    rules: () => loaded?.permissions ?? EMPTY_SETTINGS_RULES,
+    defaultMode: () => loaded?.permissions.defaultMode?.mode,
+    current: () => loaded,
+    ready: () => loading,
+  };
+}

@@ -1,0 +1,125 @@
+/**
+ * Suite `chat`, in the real VS Code: the project's .claude/settings.json
+ * decides tool calls. A deny rule refuses a Read of .env whatever else
+ * allows it, an allow rule runs a command without asking, an ask rule asks;
+ * each card says which rule of which file decided. A malformed
+ * settings.local.json shows in the Problems panel at its line.
+ */
+import * as assert from 'node:assert';
+import { promises as fs } from 'node:fs';
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+import type { ExtensionApi } from '../../../src/extension';
+import type { HostMessage, ToolCallView } from '../../../src/shared/protocol';
+import type { ChatController } from '../../../src/vscode/chat/controller';
+import { COMMANDS, EXTENSION_ID } from '../../../src/vscode/ids';
+import type { Runtime } from '../../../src/vscode/runtime';
+import { ScriptedModelServer, turn } from '../../support/scriptedModelServer';
+
+const KEY = 'sk-ant-integration-settings-3e2d1c';
+const root = () => vscode.workspace.workspaceFolders![0]!.uri.fsPath;
+
+function nextMessage(backend: ChatController, pred: (m: HostMessage) => boolean): Promise<HostMessage> {
+  return new Promise((resolve) => {
+    const sub = backend.onMessage((m) => {
+      if (pred(m)) {
+        sub.dispose();
+        resolve(m);
+      }
+    });
+  });
+}
+
+/** Polls (bounded) until `check` holds: the settings reload after a file watcher event. */
+async function until(what: string, check: () => boolean): Promise<void> {
+  for (let i = 0; i < 200; i++) {
+    if (check()) return;
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  assert.fail(`timed out waiting until ${what}`);
+}
+
+describe('chat: the project settings decide tool calls (real editor)', function () {
+  this.timeout(60_000);
+  let server: ScriptedModelServer;
+  let rt: Runtime;
+  let backend: ChatController;
+  const settingsFile = () => path.join(root(), '.claude/settings.json');
+  const localFile = () => path.join(root(), '.claude/settings.local.json');
+
+  before(async () => {
+    const ext = vscode.extensions.getExtension<ExtensionApi>(EXTENSION_ID)!;
+    await ext.activate();
+    rt = await ext.exports.runtime();
+    server = await ScriptedModelServer.start({ apiKey: KEY, minCacheTokens: 0 });
+    await vscode.workspace.getConfiguration('elixirAgent').update('baseUrl', server.url, vscode.ConfigurationTarget.Global);
+    assert.strictEqual(await vscode.commands.executeCommand(COMMANDS.setApiKey, KEY), true);
+    backend = rt.services.chat.backend;
+    await backend.newConversation();
+    await fs.writeFile(path.join(root(), '.env'), 'SECRET_KEY_BASE=never-shown\n');
+    await fs.writeFile(
+      settingsFile(),
+      `${JSON.stringify({ permissions: { allow: ['Bash(echo from-settings:*)'], ask: ['Bash(echo ask-me:*)'], deny: ['Read(./.env)'] } }, null, 2)}\n`,
+    );
+    await until('the settings are loaded', () => rt.services.settings.rules().deny.length === 1);
+  });
+
+  after(async () => {
+    await fs.rm(settingsFile(), { force: true });
+    await fs.rm(localFile(), { force: true });
+    await fs.rm(path.join(root(), '.env'), { force: true });
+    await vscode.commands.executeCommand(COMMANDS.clearApiKey);
+    await vscode.workspace.getConfiguration('elixirAgent').update('baseUrl', undefined, vscode.ConfigurationTarget.Global);
+    await server?.close();
+  });
+
+  it('deny refuses, allow runs without asking, ask asks; each card names the rule and its file', async () => {
+    server.enqueue(
+      turn.toolUse('Read', { file_path: path.join(root(), '.env') }, { id: 'toolu_set_read' }),
+      turn.toolUse('Bash', { command: 'echo from-settings' }, { id: 'toolu_set_allow' }),
+      turn.toolUse('Bash', { command: 'echo ask-me' }, { id: 'toolu_set_ask' }),
+      turn.text('Done.'),
+    );
+    const asked = nextMessage(backend, (m) => m.type === 'toolUpdated' && m.call.status === 'awaiting-approval');
+    const idle = nextMessage(backend, (m) => m.type === 'busy' && !m.busy);
+    await backend.handle({ type: 'send', text: 'Check the environment', mentions: [] });
+    const card = ((await asked) as Extract<HostMessage, { type: 'toolUpdated' }>).call;
+    assert.deepStrictEqual([card.id, card.approval?.warning, card.decidedBy], [
+      'toolu_set_ask',
+      '`Bash(echo ask-me:*)` in .claude/settings.json asks for this call.',
+      'asks because of `Bash(echo ask-me:*)` in .claude/settings.json',
+    ]);
+    await backend.handle({ type: 'approve', callId: 'toolu_set_ask', decision: 'allowOnce' });
+    await idle;
+
+    const calls = backend
+      .snapshot()
+      .messages.flatMap((m) => m.blocks)
+      .flatMap((b) => (b.kind === 'tool' ? [b.call] : []))
+      .filter((c: ToolCallView) => c.id.startsWith('toolu_set_'))
+      .map((c) => [c.id, c.status, c.decidedBy]);
+    assert.deepStrictEqual(calls, [
+      ['toolu_set_read', 'denied', 'denied by `Read(./.env)` in .claude/settings.json'],
+      ['toolu_set_allow', 'done', 'allowed by `Bash(echo from-settings:*)` in .claude/settings.json'],
+      ['toolu_set_ask', 'done', 'asks because of `Bash(echo ask-me:*)` in .claude/settings.json'],
+    ]);
+    // What the model was told about the denied call, and that the secret never reached it.
+    const requests = server.messageRequests();
+    const denied = requests[1].messages.at(-1).content[0];
+    assert.deepStrictEqual([denied.is_error, denied.content], [
+      true,
+      'Denied by the approval policy: `Read(./.env)` in .claude/settings.json denies this call. Do not retry this call; ask the user if it is needed.',
+    ]);
+    assert.ok(!JSON.stringify(requests).includes('never-shown'));
+  });
+
+  it('a malformed settings.local.json is shown in the Problems panel at its line, and the rest still applies', async () => {
+    await fs.writeFile(localFile(), '{\n  "permissions": {\n    "allow": ["Bash(mix test"]\n  }\n}\n');
+    const uri = vscode.Uri.file(localFile());
+    await until('the problem is in the Problems panel', () => vscode.languages.getDiagnostics(uri).length > 0);
+    const [problem] = vscode.languages.getDiagnostics(uri);
+    assert.deepStrictEqual([problem!.severity, problem!.range.start.line, problem!.source], [vscode.DiagnosticSeverity.Error, 2, 'Elixir Agent']);
+    assert.match(problem!.message, /Bash\(mix test/);
+    assert.strictEqual(rt.services.settings.rules().deny[0]?.rule.text, 'Read(./.env)');
+  });
+});
