@@ -121,8 +121,9 @@ function toolLine(s: ToolStatus): string {
 const modelText = (m: ResolvedModel): string => (m.id === m.requested ? m.id : `${m.requested} → ${m.id}`) + (m.via === 'fallback' ? ' (built-in table)' : m.via === 'api' ? ' (Models API)' : '');
 
 function table(rows: string[][]): string[] {
-  const widths = rows[0].map((_, i) => Math.max(...rows.map((r) => r[i].length)));
-  return rows.map((r) => r.map((c, i) => (i === r.length - 1 ? c : c.padEnd(widths[i]))).join('  '));
+  const widths: number[] = [];
+  for (const r of rows) r.forEach((c, i) => (widths[i] = Math.max(widths[i] ?? 0, c.length)));
+  return rows.map((r) => r.map((c, i) => (i === r.length - 1 ? c : c.padEnd(widths[i] ?? 0))).join('  '));
 }
 
 function modelResolver(apiKey: string | undefined): ModelResolver {

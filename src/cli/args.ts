@@ -41,7 +41,7 @@ export function argTokens(args: readonly string[], valued: readonly string[], op
     // A group of short options (`-abc`) comes as one token per letter, all at the word's index.
     if (t.index === last) continue;
     last = t.index;
-    const raw = args[t.index];
+    const raw = args[t.index]!; // a token's index is the position of its word in args
     if (t.kind === 'option-terminator') {
       out.push({ kind: 'terminator', raw });
       if (options.terminator === false) {

@@ -64,15 +64,16 @@ export class BackgroundTasksBar {
     const now = Date.now();
     for (const t of [...running, ...this.tasks.filter((x) => x.status !== 'running')]) {
       const title = t.description ? `${t.description}\n${t.command}` : t.command;
+      const firstLine = t.command.split('\n')[0]!;
       const row = h(
         'li',
         { class: `bg-task bg-${t.status}`, attrs: { 'data-task-id': t.id } },
         h('span', { class: 'bg-id', text: t.id }),
-        h('code', { class: 'bg-command', text: t.command.split('\n')[0], title }),
+        h('code', { class: 'bg-command', text: firstLine, title }),
         h('span', { class: 'bg-status', text: statusText(t, now) }),
       );
       if (t.status === 'running') {
-        const stop = iconButton('debug-stop', `Stop background task ${t.id}: ${t.command.split('\n')[0].slice(0, 80)}`, () => {
+        const stop = iconButton('debug-stop', `Stop background task ${t.id}: ${firstLine.slice(0, 80)}`, () => {
           stop.disabled = true;
           this.post({ type: 'stopBackgroundTask', id: t.id });
         }, 'bg-stop');

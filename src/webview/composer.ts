@@ -247,9 +247,10 @@ export class Composer {
       this.closePopup();
       return;
     }
-    this.query = { start: pos - m[1].length - 1, text: m[1] };
+    const text = m[1]!;
+    this.query = { start: pos - text.length - 1, text };
     this.requestId++;
-    this.cb.post({ type: 'mentionQuery', requestId: this.requestId, query: m[1] });
+    this.cb.post({ type: 'mentionQuery', requestId: this.requestId, query: text });
   }
 
   private pick(item: MentionItem | undefined): void {

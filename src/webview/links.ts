@@ -60,8 +60,9 @@ export function findFileRefs(text: string): Array<string | (FileTarget & { text:
   for (let m = FILE_REF.exec(text); m; m = FILE_REF.exec(text)) {
     // Skip things that are more likely URLs or module names than paths (e.g. "example.com/x.js" inside a URL is in a link anyway).
     if (m.index > last) parts.push(text.slice(last, m.index));
+    const path = m[1]!;
     const line = m[2] ? Number(m[2]) : undefined;
-    parts.push(line ? { text: m[0], path: m[1], line } : { text: m[0], path: m[1] });
+    parts.push(line ? { text: m[0], path, line } : { text: m[0], path });
     last = m.index + m[0].length;
   }
   if (last < text.length) parts.push(text.slice(last));

@@ -153,9 +153,9 @@ function enhanceLinks(root: DocumentFragment, ctx: RenderContext): void {
   for (const code of Array.from(root.querySelectorAll('code'))) {
     if (code.parentElement?.nodeName === 'PRE' || code.closest('a')) continue;
     const text = code.textContent ?? '';
-    const parts = findFileRefs(text);
-    if (parts.length === 1 && typeof parts[0] !== 'string') {
-      const link = fileLink(parts[0], text, ctx, code.cloneNode(true));
+    const [ref, ...rest] = findFileRefs(text);
+    if (typeof ref === 'object' && rest.length === 0) {
+      const link = fileLink(ref, text, ctx, code.cloneNode(true));
       code.replaceWith(link);
     }
   }
@@ -252,9 +252,9 @@ export class MarkdownView {
     } else if (this.segs.length > 0 && text.startsWith(this.text)) {
       // Blocks before the last non-blank one cannot change by appending: keep them.
       let k = this.segs.length - 1;
-      while (k > 0 && this.segs[k].token.type === 'space') k--;
+      while (k > 0 && this.segs[k]!.token.type === 'space') k--;
       let offset = 0;
-      for (let i = 0; i < k; i++) offset += this.segs[i].token.raw.length;
+      for (const seg of this.segs.slice(0, k)) offset += seg.token.raw.length;
       const tail = marked.lexer(text.slice(offset));
       this.reconcile([...this.segs.slice(0, k).map((s) => s.token), ...tail]);
     } else {
@@ -267,15 +267,14 @@ export class MarkdownView {
   private reconcile(tokens: Token[], from?: number): void {
     let i = from ?? 0;
     if (from === undefined) {
-      while (i < tokens.length && i < this.segs.length) {
-        const seg = this.segs[i];
-        if (tokens[i].raw !== seg.token.raw || tokens[i].type !== seg.token.type || (this.final && seg.partial)) break;
+      for (const seg of this.segs) {
+        const token = tokens[i];
+        if (!token || token.raw !== seg.token.raw || token.type !== seg.token.type || (this.final && seg.partial)) break;
         i++;
       }
     }
     for (const seg of this.segs.splice(i)) for (const n of seg.nodes) n.parentNode?.removeChild(n);
-    for (let j = i; j < tokens.length; j++) {
-      const token = tokens[j];
+    for (const token of tokens.slice(i)) {
       const nodes = renderTokens([token], this.ctx, this.final);
       this.el.append(...nodes);
       this.segs.push({ token, nodes, partial: !this.final && token.type === 'code' && (token as Tokens.Code).text.length >= STREAMING_HIGHLIGHT_LIMIT });

@@ -56,7 +56,7 @@ const TOOL_ICONS: Record<string, string> = {
 /** "mcp__tidewave__project_eval" → { name: "project_eval", server: "tidewave" }. */
 export function toolDisplayName(name: string): { name: string; server?: string } {
   const m = /^mcp__([^_]+(?:_[^_]+)*?)__(.+)$/.exec(name);
-  return m ? { name: m[2], server: m[1] } : { name };
+  return m ? { name: m[2]!, server: m[1] } : { name };
 }
 
 /** What the output shows at most (the host caps it too). */

@@ -41,9 +41,9 @@ export class Transcript {
     this.el = h('div', { class: 'transcript-wrap' }, this.scroller, this.emptyEl, this.jumpButton);
     this.list = new VirtualList(this.scroller, {
       count: () => this.messages.length,
-      key: (i) => this.messages[i].id,
-      estimate: (i, width) => this.estimate(this.messages[i], width),
-      render: (i) => this.renderMessage(this.messages[i]),
+      key: (i) => this.at(i).id,
+      estimate: (i, width) => this.estimate(this.at(i), width),
+      render: (i) => this.renderMessage(this.at(i)),
       release: () => this.trimCache(),
     });
     this.list.onStickChange = (stick) => {
@@ -169,15 +169,22 @@ export class Transcript {
     if (this.dirty.size === 0) return;
     for (const id of this.dirty) {
       const r = this.renderers.get(id);
-      const i = this.index.get(id);
-      if (i === undefined) continue;
-      if (r && this.list.isMounted(id)) r.sync(this.messages[i], this.versions.get(id) ?? 0);
+      const msg = this.get(id);
+      if (!msg) continue;
+      if (r && this.list.isMounted(id)) r.sync(msg, this.versions.get(id) ?? 0);
       else this.list.forget(id); // measured height is stale; re-measured when shown
     }
     this.dirty.clear();
     this.list.invalidate();
     this.list.update();
     this.updateJumpButton();
+  }
+
+  /** The message at a list index: the list asks only for 0 <= i < count. */
+  private at(i: number): MessageView {
+    const msg = this.messages[i];
+    if (!msg) throw new RangeError(`no message at index ${i} of ${this.messages.length}`);
+    return msg;
   }
 
   private get(id: string): MessageView | undefined {

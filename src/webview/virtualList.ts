@@ -111,7 +111,7 @@ export class VirtualList {
     if (n === 0) return undefined;
     this.ensurePrefix();
     const i = this.indexAt(this.scroller.scrollTop);
-    return { key: this.source.key(i), offset: this.scroller.scrollTop - this.prefix[i] };
+    return { key: this.source.key(i), offset: this.scroller.scrollTop - this.offsetAt(i) };
   }
 
   scrollToAnchor(anchor: Anchor): void {
@@ -125,8 +125,8 @@ export class VirtualList {
     for (let i = n - 1; i >= 0; i--) {
       if (this.source.key(i) !== key) continue;
       this.ensurePrefix();
-      const top = this.prefix[i];
-      const bottom = this.prefix[i + 1];
+      const top = this.offsetAt(i);
+      const bottom = this.offsetAt(i + 1);
       const view = this.scroller.scrollTop;
       if (top >= view && bottom <= view + this.scroller.clientHeight) return;
       this.setStick(i === n - 1);
@@ -150,7 +150,7 @@ export class VirtualList {
     for (let pass = 0; pass < 4; pass++) {
       this.ensurePrefix();
       const n = this.source.count();
-      const total = this.prefix[n];
+      const total = this.offsetAt(n);
       const viewH = this.scroller.clientHeight || 600;
       let scrollTop = this.scroller.scrollTop;
       if (this.stick) scrollTop = Math.max(0, total - viewH);
@@ -183,7 +183,7 @@ export class VirtualList {
 
   private offsetOf(anchor: Anchor): number | undefined {
     const n = this.source.count();
-    for (let i = n - 1; i >= 0; i--) if (this.source.key(i) === anchor.key) return this.prefix[i] + anchor.offset;
+    for (let i = n - 1; i >= 0; i--) if (this.source.key(i) === anchor.key) return this.offsetAt(i) + anchor.offset;
     return undefined;
   }
 
@@ -255,6 +255,11 @@ export class VirtualList {
     this.prefixValid = true;
   }
 
+  /** Where item i starts (i = count: the total height); 0 <= i <= count, and ensurePrefix() has run. */
+  private offsetAt(i: number): number {
+    return this.prefix[i]!;
+  }
+
   /** Index of the item covering offset y (binary search in the prefix sums). */
   private indexAt(y: number): number {
     const n = this.source.count();
@@ -262,7 +267,7 @@ export class VirtualList {
     let hi = n - 1;
     while (lo < hi) {
       const mid = (lo + hi + 1) >> 1;
-      if (this.prefix[mid] <= y) lo = mid;
+      if (this.offsetAt(mid) <= y) lo = mid;
       else hi = mid - 1;
     }
     return Math.max(0, Math.min(n - 1, lo));

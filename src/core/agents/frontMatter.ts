@@ -35,6 +35,11 @@ function grayMatter(text: string): matter.GrayMatterFile<string> {
 /** A top-level `key:` (optionally quoted) at the start of a line. */
 const TOP_LEVEL_KEY = /^(["']?)([A-Za-z_][\w-]*)\1[ \t]*:(?=[ \t]|\r?$)/;
 
+/** The lines between the two `---` lines, each with its 0-based line in the file. */
+export function fieldLines(frame: Frame): [line: number, text: string][] {
+  return frame.lines.slice(1, frame.closeLine).map((text, k) => [k + 1, text]);
+}
+
 /** Finds the frame of a front-matter block: the lines and the closing `---`. */
 function frameOf(lines: string[]): Frame | { error: string } {
   const first = (lines[0] ?? '').trimEnd();
@@ -45,10 +50,9 @@ function frameOf(lines: string[]): Frame | { error: string } {
     }
     return { error: 'no YAML front matter: an agent file starts with a `---` line, then `name:` and `description:`, then `---` and the system prompt' };
   }
-  for (let i = 1; i < lines.length; i++) {
-    if (lines[i].trimEnd() === '---') return { lines, closeLine: i };
-  }
-  return { error: 'the front matter is not closed: add a `---` line after the last field' };
+  const closeLine = lines.findIndex((l, i) => i > 0 && l.trimEnd() === '---');
+  if (closeLine < 0) return { error: 'the front matter is not closed: add a `---` line after the last field' };
+  return { lines, closeLine };
 }
 
 /**
@@ -61,8 +65,8 @@ function reportDuplicateKeys(frame: Frame, add: AddProblem): Frame | undefined {
   const first = new Map<string, number>();
   const masked = [...frame.lines];
   let found = false;
-  for (let i = 1; i < frame.closeLine; i++) {
-    const key = TOP_LEVEL_KEY.exec(frame.lines[i])?.[2];
+  for (const [i, text] of fieldLines(frame)) {
+    const key = TOP_LEVEL_KEY.exec(text)?.[2];
     if (key === undefined) continue;
     const at = first.get(key);
     if (at === undefined) {
@@ -73,7 +77,7 @@ function reportDuplicateKeys(frame: Frame, add: AddProblem): Frame | undefined {
     const continuation = (KNOWN_FIELDS as readonly string[]).includes(key) ? '' : ' (if this line continues the value above, indent it or quote that value)';
     add(i, 'error', 'duplicate-key', `\`${key}\` is given twice (first on line ${at + 1}): YAML allows each key once, so the front matter does not parse; keep one${continuation}`);
     masked[i] = '#';
-    for (let j = i + 1; j < frame.closeLine && /^([ \t]|\r?$)/.test(frame.lines[j]); j++) masked[j] = '#';
+    for (let j = i + 1; j < frame.closeLine && /^([ \t]|\r?$)/.test(frame.lines[j]!); j++) masked[j] = '#';
   }
   return found ? { lines: masked, closeLine: frame.closeLine } : undefined;
 }
@@ -86,10 +90,10 @@ function reportDuplicateKeys(frame: Frame, add: AddProblem): Frame | undefined {
 function recoverUnquotedColons(frame: Frame): { text: string; lines: number[] } | undefined {
   const fixed = [...frame.lines];
   const changed: number[] = [];
-  for (let i = 1; i < frame.closeLine; i++) {
-    const m = /^([A-Za-z_][\w-]*):[ \t]+(.*?)[ \t]*$/.exec(fixed[i].replace(/\r$/, ''));
+  for (const [i, text] of fieldLines(frame)) {
+    const m = /^([A-Za-z_][\w-]*):[ \t]+(.*?)[ \t]*$/.exec(text.replace(/\r$/, ''));
     if (!m) continue;
-    const value = m[2];
+    const value = m[2]!;
     if (value === '' || /^["'[{|>&*!%@`]/.test(value)) continue;
     if (!/:\s|:$|\s#/.test(value)) continue;
     fixed[i] = `${m[1]}: ${JSON.stringify(value)}`;
@@ -129,7 +133,7 @@ export function readFrontMatter(lines: string[], add: AddProblem): FrontMatter {
         'warning',
         'yaml-unquoted-colon',
         'this value contains ": " and is not valid YAML; it was read as text (as Claude Code does), but quote it to keep the file portable: key: "…"',
-        lines[l].indexOf(':') + 2,
+        lines[l]!.indexOf(':') + 2,
       );
     }
     return deduplicated ? { ok: false } : { ok: true, frame, data: second.parsed.data, content: second.parsed.content };

@@ -63,7 +63,6 @@ export function pickNewest(models: readonly ListedModel[], family: string): stri
   const candidates = models
     .map((m, index) => ({ m, index }))
     .filter(({ m }) => familyOf(m) === family && m.lifecycle !== 'retired');
-  if (candidates.length === 0) return undefined;
   const time = (m: ListedModel): number => {
     const t = m.created_at ? Date.parse(m.created_at) : NaN;
     return Number.isNaN(t) ? -Infinity : t;
@@ -72,7 +71,7 @@ export function pickNewest(models: readonly ListedModel[], family: string): stri
     (a, b) =>
       Number(a.m.lifecycle === 'deprecated') - Number(b.m.lifecycle === 'deprecated') || time(b.m) - time(a.m) || a.index - b.index,
   );
-  return candidates[0].m.id;
+  return candidates[0]?.m.id;
 }
 
 /** `sonnet[1m]` → sonnet, `opusplan` → opus; otherwise undefined when not an alias. */

@@ -4,7 +4,7 @@
  * lines pointing at the offending key (or at js-yaml's error mark), and no
  * agent when the file cannot be used safely.
  */
-import { readFrontMatter, type AddProblem } from './frontMatter';
+import { fieldLines, readFrontMatter, type AddProblem } from './frontMatter';
 import { closest } from './similar';
 import { checkToolEntries, describeValue, toolList } from './toolsField';
 import {
@@ -81,8 +81,7 @@ export function parseAgentFile(rawText: string, filePath: string, source: AgentS
   /** 0-based line of a top-level key (or of the opening `---`). */
   const keyLine = (key: string): number => {
     const re = new RegExp(`^(["']?)${key.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}\\1\\s*:`);
-    for (let i = 1; i < frame.closeLine; i++) if (re.test(lines[i])) return i;
-    return 0;
+    return fieldLines(frame).find(([, text]) => re.test(text))?.[0] ?? 0;
   };
 
   if (typeof data !== 'object' || data === null || Array.isArray(data)) {

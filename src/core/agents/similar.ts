@@ -1,17 +1,20 @@
 /** "Did you mean ...?": the closest of a few names to a word. */
 
 function levenshtein(a: string, b: string): number {
-  const row = Array.from({ length: b.length + 1 }, (_, i) => i);
+  // row[j]: the distance from the first i characters of `a` to the first j of `b`, one pass of `i` at a time.
+  const row = Array.from({ length: b.length + 1 }, (_, j) => j);
   for (let i = 1; i <= a.length; i++) {
-    let prev = row[0];
+    let diagonal = i - 1; // row[j - 1] of the previous pass
+    let left = i; // row[j - 1] of this pass
     row[0] = i;
     for (let j = 1; j <= b.length; j++) {
-      const tmp = row[j];
-      row[j] = Math.min(row[j] + 1, row[j - 1] + 1, prev + (a[i - 1] === b[j - 1] ? 0 : 1));
-      prev = tmp;
+      const above = row[j]!;
+      left = Math.min(above + 1, left + 1, diagonal + (a[i - 1] === b[j - 1] ? 0 : 1));
+      row[j] = left;
+      diagonal = above;
     }
   }
-  return row[b.length];
+  return row[b.length]!;
 }
 
 /** The closest of `candidates` to `word` (case-insensitive), if close enough to be a likely typo. */

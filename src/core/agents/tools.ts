@@ -61,7 +61,8 @@ type Pattern = { kind: 'tool'; name: string } | { kind: 'server'; server: string
 export function parseToolPattern(entry: string): Pattern & { server?: string; tool?: string } {
   const m = /^mcp__(.+?)(?:__(.*))?$/.exec(entry);
   if (!m) return { kind: 'tool', name: entry };
-  const [, server, tool] = m;
+  const server = m[1]!;
+  const tool = m[2];
   if (tool === undefined || tool === '*' || tool === '') return { kind: 'server', server };
   return { kind: 'tool', name: entry, server, tool };
 }

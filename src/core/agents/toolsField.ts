@@ -51,15 +51,16 @@ export function toolList(value: unknown): { list?: string[]; error?: string } {
 /** Where an entry is written: the `nth` occurrence of its text in the field's lines (else the key's line). */
 function locator(lines: string[], keyLine: number, closeLine: number): (entry: string, nth: number) => { line: number; column: number } {
   let end = keyLine + 1;
-  while (end < closeLine && /^([ \t]|-|\r?$)/.test(lines[end])) end++;
+  while (end < closeLine && /^([ \t]|-|\r?$)/.test(lines[end]!)) end++;
+  const field = lines.slice(keyLine, end);
   return (entry, nth) => {
     let seen = 0;
-    for (let i = keyLine; i < end; i++) {
-      const from = i === keyLine ? lines[i].indexOf(':') + 1 : 0;
-      let at = lines[i].indexOf(entry, from);
+    for (const [k, text] of field.entries()) {
+      const from = k === 0 ? text.indexOf(':') + 1 : 0;
+      let at = text.indexOf(entry, from);
       while (at >= 0) {
-        if (seen++ === nth) return { line: i, column: at };
-        at = lines[i].indexOf(entry, at + entry.length);
+        if (seen++ === nth) return { line: keyLine + k, column: at };
+        at = text.indexOf(entry, at + entry.length);
       }
     }
     return { line: keyLine, column: 0 };

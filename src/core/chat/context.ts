@@ -66,12 +66,12 @@ export function shortenOldToolResults(record: ConversationRecord, fits: () => bo
   const candidates = turns.slice(0, Math.max(0, turns.length - KEEP_RECENT_TURNS));
   let count = 0;
   for (const m of candidates) {
-    for (let i = 0; i < (m.toolResults ?? []).length; i++) {
-      const r = m.toolResults![i];
+    const results = m.toolResults ?? [];
+    for (const [i, r] of results.entries()) {
       const text = resultText(r);
       if (text.length <= SHORTEN_ABOVE_CHARS || text.startsWith(SHORTENED_MARKER)) continue;
       const head = text.slice(0, 400);
-      m.toolResults![i] = {
+      results[i] = {
         ...r,
         content: [
           {
@@ -117,8 +117,8 @@ export function withCacheBreakpoints(
   const outSystem = system.map((b, i) => (i === system.length - 1 ? { ...b, cache_control: eph } : b));
   let budget = 4 - (outTools.length ? 1 : 0) - (outSystem.length ? 1 : 0);
   const outMessages = messages.map((m) => ({ ...m }));
-  for (let i = outMessages.length - 1; i >= 0 && budget > 0; i--) {
-    const m = outMessages[i];
+  for (const m of [...outMessages].reverse()) {
+    if (budget <= 0) break;
     if (m.role !== 'user' || typeof m.content === 'string') continue;
     const content = [...m.content];
     const j = lastCacheable(content);
@@ -132,7 +132,7 @@ export function withCacheBreakpoints(
 
 function lastCacheable(content: ContentBlockParam[]): number {
   for (let j = content.length - 1; j >= 0; j--) {
-    const b = content[j];
+    const b = content[j]!;
     if (b.type === 'thinking' || b.type === 'redacted_thinking') continue;
     if (b.type === 'text' && !b.text) continue;
     return j;

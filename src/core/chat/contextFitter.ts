@@ -78,12 +78,13 @@ export class ContextFitter {
     if (size() <= limit) return this.save();
 
     const cut = chooseCut(this.record, Math.round(limit * 0.4), (m) => this.estimator.estimate([m.content, m.toolResults ?? []]));
-    if (cut < 0) return;
+    const through = this.record.messages[cut]; // none when cut is -1: nothing worth summarizing
+    if (!through) return;
     const from = this.record.summary ? this.record.messages.findIndex((m) => m.view.id === this.record.summary!.throughMessageId) + 1 : 0;
     const text = transcript(this.record.messages.slice(from, cut + 1), this.record.summary?.text, Math.round(limit * 2));
     try {
       const { summary, usage } = await summarizeMessages(model.client, model.id, text, signal);
-      this.record.summary = { text: summary, throughMessageId: this.record.messages[cut].view.id, createdAt: Date.now() };
+      this.record.summary = { text: summary, throughMessageId: through.view.id, createdAt: Date.now() };
       this.usage.add(usageFromApi(model.id, usage));
       notice('The earlier part of this conversation was summarized to fit the model’s context window. The full history stays visible here; the model sees the summary.');
       await this.save();

@@ -21,8 +21,9 @@ export function chooseCut(record: ConversationRecord, keepTokens: number, estima
   let kept = 0;
   let cut = -1;
   for (let i = msgs.length - 1; i > startAfter; i--) {
-    kept += estimate(msgs[i]);
-    const startsUserTurn = msgs[i].view.role === 'user' && !msgs[i].excluded;
+    const m = msgs[i]!;
+    kept += estimate(m);
+    const startsUserTurn = m.view.role === 'user' && !m.excluded;
     if (startsUserTurn) {
       cut = i - 1;
       if (kept >= keepTokens) break;

@@ -144,8 +144,8 @@ export async function runToolCalls(calls: PendingCall[], views: Map<string, Tool
         for (const call of group) results.set(call.id, cancelled(call, views, deps, STOPPED_BEFORE_RUN));
         continue;
       }
-      const done = await Promise.all(group.map((call) => runOne(call, views.get(call.id)!, deps, signals)));
-      group.forEach((call, i) => results.set(call.id, done[i]));
+      const done = await Promise.all(group.map(async (call) => [call.id, await runOne(call, views.get(call.id)!, deps, signals)] as const));
+      for (const [id, result] of done) results.set(id, result);
     }
   } finally {
     signals.dispose();

@@ -65,19 +65,19 @@ class OutputParser {
     const app = APP_SWITCH.exec(line);
     if (app) {
       this.flush();
-      this.baseDir = this.paths.appDir(app[1]);
+      this.baseDir = this.paths.appDir(app[1]!);
       return;
     }
     const compErr = COMPILATION_ERROR.exec(line);
     if (compErr) {
       this.flush();
-      this.compilationErrorFile = this.paths.resolve(compErr[1], this.baseDir);
+      this.compilationErrorFile = this.paths.resolve(compErr[1]!, this.baseDir);
       return;
     }
     const exc = EXCEPTION.exec(line) ?? MIX_EXCEPTION.exec(line);
     if (exc) {
       this.flush();
-      this.exception = startException(exc[1], exc[2], {
+      this.exception = startException(exc[1]!, exc[2]!, {
         resolve: (p) => this.paths.resolve(p, this.baseDir),
         compilationErrorFile: this.compilationErrorFile,
         unchecked: this.unchecked,
@@ -180,10 +180,10 @@ class OutputParser {
     const erl = ERLANG.exec(line.trim());
     if (!erl) return;
     const d: CompilerDiagnostic = {
-      file: this.paths.resolve(erl[1], this.baseDir),
+      file: this.paths.resolve(erl[1]!, this.baseDir),
       severity: erl[4] ? 'warning' : 'error',
-      message: clip(erl[5]),
-      line: lineNumber(erl[2]),
+      message: clip(erl[5]!),
+      line: lineNumber(erl[2]!),
     };
     if (erl[3]) d.column = columnNumber(erl[3]);
     this.results.push(d);

@@ -54,7 +54,7 @@ export function diagnosticRange(d: Pick<CompilerDiagnostic, 'line' | 'column' | 
     const start = d.column - 1;
     let end = d.endColumn !== undefined && d.endColumn > d.column ? d.endColumn - 1 : start;
     if (end === start && text !== undefined) {
-      while (end < text.length && WORD.test(text[end])) end++;
+      while (end < text.length && WORD.test(text.charAt(end))) end++;
       if (end === start) end = Math.min(start + 1, Math.max(text.length, start));
     }
     return { start: { line, character: start }, end: { line, character: end } };
@@ -78,7 +78,7 @@ export function sameProblem(a: CompilerDiagnostic, b: CompilerDiagnostic): boole
 }
 
 function firstLine(s: string): string {
-  return s.split('\n', 1)[0].trim();
+  return s.split('\n', 1)[0]!.trim();
 }
 
 function baseName(p: string): string {

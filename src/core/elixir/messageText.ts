@@ -45,8 +45,9 @@ export const FRAME = /^\s{4,}(?:\([a-z_][\w]* [^)]*\) |\([a-z_]\w*\) )?(?:((?:[A
  * `sameFile` accepts. `HINT:` lines lose their indentation.
  */
 export function splitStackTrace(lines: readonly string[], sameFile: (p: string) => boolean): { body: string[]; line?: number } {
+  const trailing = (l: string | undefined): boolean => l !== undefined && (!l.trim() || FRAME.test(l));
   let end = lines.length;
-  while (end > 0 && (!lines[end - 1].trim() || FRAME.test(lines[end - 1]))) end--;
+  while (trailing(lines[end - 1])) end--;
   let line: number | undefined;
   for (const frame of lines.slice(end)) {
     const m = FRAME.exec(frame);
@@ -83,22 +84,22 @@ export interface ExceptionText {
  */
 export function exceptionText(raw: string, sameFile: (p: string) => boolean): ExceptionText {
   const lines = stripAnsi(raw).replace(/\r\n?/g, '\n').split('\n');
-  while (lines.length && !lines[0].trim()) lines.shift();
+  while (lines[0]?.trim() === '') lines.shift();
   const out: ExceptionText = { message: '' };
   let first = lines.shift() ?? '';
   const banner = BANNER.exec(first);
   let named = false;
   if (banner) {
     out.code = banner[1];
-    first = banner[2];
+    first = banner[2]!;
     named = true;
   }
   const loc = LOCATION_PREFIX.exec(first);
-  if (loc && /[\\/]|\.\w+$/.test(loc[1]) && loc[1] !== 'nofile') {
+  if (loc && /[\\/]|\.\w+$/.test(loc[1]!) && loc[1] !== 'nofile') {
     out.line = lineNumber(loc[2]);
     const column = columnNumber(loc[3]);
     if (column !== undefined) out.column = column;
-    first = loc[4];
+    first = loc[4]!;
     named = false;
   }
   const { body, line } = splitStackTrace(lines, sameFile);
@@ -123,7 +124,7 @@ export function relatedLocations(message: string, file: string, primaryLine: num
   const add = (r: RelatedLocation): void => {
     if (r.line > 0 && r.line !== primaryLine && !out.some((o) => o.line === r.line)) out.push(r);
   };
-  for (const m of message.matchAll(HINT)) add({ file, line: lineNumber(m[2]), message: m[1] });
+  for (const m of message.matchAll(HINT)) add({ file, line: lineNumber(m[2]), message: m[1]! });
   let snippetLine: number | undefined;
   for (const line of message.split('\n')) {
     const code = SNIPPET_CODE.exec(line);
@@ -132,9 +133,10 @@ export function relatedLocations(message: string, file: string, primaryLine: num
       continue;
     }
     const marker = SNIPPET_MARKER.exec(line);
-    if (marker && snippetLine !== undefined && !marker[3].startsWith('─')) {
+    const text = marker?.[3];
+    if (marker && text !== undefined && snippetLine !== undefined && !text.startsWith('─')) {
       // The code starts two characters after the bar ("│ "), as on the numbered line above.
-      add({ file, line: snippetLine, column: Math.max(1, marker[2].length), message: marker[3] });
+      add({ file, line: snippetLine, column: Math.max(1, marker[2]!.length), message: text });
     }
   }
   return out;

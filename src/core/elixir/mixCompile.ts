@@ -42,8 +42,9 @@ export function compiledByMix(file: string, project: Pick<MixProject, 'root' | '
   if (!ELIXIR_SOURCE.test(file)) return false;
   return [project.root, ...project.apps.map((a) => a.root)].some((root) => {
     const parts = path.relative(root, path.resolve(file)).split(/[\\/]/);
-    if (parts[0] === '..' || path.isAbsolute(parts[0] ?? '')) return false;
-    return parts.length === 1 ? parts[0] === 'mix.exs' : ['lib', 'src', 'config'].includes(parts[0]);
+    const top = parts[0] ?? '';
+    if (top === '..' || path.isAbsolute(top)) return false;
+    return parts.length === 1 ? top === 'mix.exs' : ['lib', 'src', 'config'].includes(top);
   });
 }
 

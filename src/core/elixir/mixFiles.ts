@@ -50,7 +50,7 @@ function stringField(source: string, key: string): string | undefined {
   const literal = new RegExp(`\\b${key}:\\s*"([^"\\n]*)"`).exec(source);
   if (literal) return literal[1];
   const attr = new RegExp(`\\b${key}:\\s*@([a-z_][a-zA-Z0-9_]*)`).exec(source);
-  return attr ? attributeValue(source, attr[1]) : undefined;
+  return attr ? attributeValue(source, attr[1]!) : undefined;
 }
 
 export function parseMixExs(source: string): MixExsInfo {
@@ -61,7 +61,8 @@ export function parseMixExs(source: string): MixExsInfo {
   // `{:name, "~> 1.0"...}`, `{:name, path: ...}`, `{:name, github: ...}`, `{:name, in_umbrella: true}`.
   const depRe = /\{\s*:([a-z_][a-z0-9_]*)\s*,\s*("[^"\n]*"|[a-z_]+:\s*[^,}\n]*)/g;
   for (let m = depRe.exec(text); m; m = depRe.exec(text)) {
-    const [, name, rest] = m;
+    const name = m[1]!;
+    const rest = m[2]!;
     if (/^in_umbrella:\s*true/.test(rest)) {
       if (!umbrellaDeps.includes(name)) umbrellaDeps.push(name);
     } else if (!deps.includes(name)) {
@@ -82,9 +83,12 @@ export function parseMixLock(source: string): Record<string, string> {
   const out: Record<string, string> = {};
   if (typeof source !== 'string') return out;
   const hex = /"([a-z0-9_]+)":\s*\{\s*:hex\s*,\s*:[a-z0-9_]+\s*,\s*"([^"]+)"/g;
-  for (let m = hex.exec(source); m; m = hex.exec(source)) out[m[1]] = m[2];
+  for (let m = hex.exec(source); m; m = hex.exec(source)) out[m[1]!] = m[2]!;
   const git = /"([a-z0-9_]+)":\s*\{\s*:git\s*,\s*"[^"]*"\s*,\s*"([0-9a-f]{7,40})"/g;
-  for (let m = git.exec(source); m; m = git.exec(source)) if (!out[m[1]]) out[m[1]] = `git ${m[2].slice(0, 7)}`;
+  for (let m = git.exec(source); m; m = git.exec(source)) {
+    const name = m[1]!;
+    if (!out[name]) out[name] = `git ${m[2]!.slice(0, 7)}`;
+  }
   return out;
 }
 
@@ -116,13 +120,13 @@ export function parseMiseToml(source: string): ToolVersions {
     const line = raw.replace(/(^|\s)#.*$/, '').trim();
     const table = /^\[([^\]]+)\]$/.exec(line);
     if (table) {
-      inTools = table[1].trim() === 'tools';
+      inTools = table[1]!.trim() === 'tools';
       continue;
     }
     if (!inTools) continue;
     const m = /^"?(elixir|erlang)"?\s*=\s*(.+)$/.exec(line);
     if (!m) continue;
-    const value = m[2].trim();
+    const value = m[2]!.trim();
     // "1.17", ["1.17", "1.16"], { version = "1.17" }
     const version = /"([^"]+)"/.exec(value)?.[1] ?? /'([^']+)'/.exec(value)?.[1];
     const key = m[1] as 'elixir' | 'erlang';

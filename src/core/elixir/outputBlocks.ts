@@ -51,9 +51,9 @@ export function severityOf(word: string): CompilerSeverity {
 
 export function newBlock(header: RegExpExecArray, baseDir: string): Block {
   return {
-    severity: severityOf(header[2]),
-    indent: header[1].length,
-    lines: [header[3].trimEnd()],
+    severity: severityOf(header[2]!),
+    indent: header[1]!.length,
+    lines: [header[3]!.trimEnd()],
     snippetLines: [],
     locations: [],
     snippet: false,
@@ -87,13 +87,13 @@ export function feedBlock(block: Block, line: string): 'taken' | 'ended' {
   const arrow = ARROW_LOCATION.exec(line);
   if (arrow) {
     block.snippet = true;
-    block.locations.push({ path: arrow[1], line: lineNumber(arrow[2]), column: columnNumber(arrow[3]) });
+    block.locations.push({ path: arrow[1]!, line: lineNumber(arrow[2]), column: columnNumber(arrow[3]) });
     return 'taken';
   }
   if (!block.snippet) {
     const old = OLD_LOCATION.exec(line);
     if (old) {
-      block.locations.push({ path: old[1], line: lineNumber(old[2]), column: columnNumber(old[3]) });
+      block.locations.push({ path: old[1]!, line: lineNumber(old[2]), column: columnNumber(old[3]) });
       return 'taken';
     }
     if (/^Invalid call found at \d+ locations?:\s*$/.test(line)) return 'taken';
@@ -110,10 +110,10 @@ export function feedBlock(block: Block, line: string): 'taken' | 'ended' {
 export function blockMessage(block: Block): string {
   const lines = block.lines.slice();
   const trimTail = (): void => {
-    while (lines.length && !lines[lines.length - 1].trim()) lines.pop();
+    while (lines.at(-1)?.trim() === '') lines.pop();
   };
   trimTail();
-  if (lines.length > 1 && /^typing violation found at:\s*$/.test(lines[lines.length - 1])) {
+  if (lines.length > 1 && /^typing violation found at:\s*$/.test(lines.at(-1)!)) {
     lines.pop();
     trimTail();
   }

@@ -47,15 +47,16 @@ export function startException(code: string, rest: string, ctx: ExceptionContext
   const base = { code, lines: [], line: 0, nested: false, open: true, fallbackOnly: false };
   const found = EXC_FOUND_ON.exec(rest);
   if (found) {
-    return { ...base, head: found[1], file: ctx.resolve(found[2]), line: lineNumber(found[3]), column: columnNumber(found[4]), nested: true, open: false };
+    return { ...base, head: found[1]!, file: ctx.resolve(found[2]!), line: lineNumber(found[3]), column: columnNumber(found[4]), nested: true, open: false };
   }
   const loc = LOCATION_PREFIX.exec(rest);
-  if (loc && /[\\/]|\.\w+$/.test(loc[1]) && loc[1] !== 'nofile') {
-    return { ...base, head: loc[4] || code, file: ctx.resolve(loc[1]), line: lineNumber(loc[2]), column: columnNumber(loc[3]) };
+  if (loc && /[\\/]|\.\w+$/.test(loc[1]!) && loc[1] !== 'nofile') {
+    return { ...base, head: loc[4] || code, file: ctx.resolve(loc[1]!), line: lineNumber(loc[2]), column: columnNumber(loc[3]) };
   }
   const fileOnly = EXC_FILE.exec(rest);
   if (fileOnly) {
-    return { ...base, head: fileOnly[2], file: ctx.resolve(fileOnly[1]), fallbackOnly: /errors have been logged/.test(fileOnly[2]) };
+    const message = fileOnly[2]!;
+    return { ...base, head: message, file: ctx.resolve(fileOnly[1]!), fallbackOnly: /errors have been logged/.test(message) };
   }
   // Any other exception: blame the file being compiled, at the line its stack trace names.
   const details = code === 'Mix' && ctx.unchecked?.length ? ctx.unchecked : [];

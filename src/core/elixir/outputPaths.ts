@@ -24,9 +24,9 @@ const WINDOWS_ABSOLUTE = /^[A-Za-z]:[\\/]/;
 /** Words a message names that its source line is likely to show: quoted names, functions, modules. */
 function namedWords(message: string): string[] {
   const words = new Set<string>();
-  for (const m of message.matchAll(/"([^"\n]{1,80})"/g)) words.add(m[1]);
-  for (const m of message.matchAll(/([a-z_][\w!?]*)\/\d+/g)) words.add(m[1]);
-  for (const m of message.matchAll(/\b([A-Z]\w*(?:\.[A-Z]\w*)*)\b/g)) words.add(m[1]);
+  for (const m of message.matchAll(/"([^"\n]{1,80})"/g)) words.add(m[1]!);
+  for (const m of message.matchAll(/([a-z_][\w!?]*)\/\d+/g)) words.add(m[1]!);
+  for (const m of message.matchAll(/\b([A-Z]\w*(?:\.[A-Z]\w*)*)\b/g)) words.add(m[1]!);
   return [...words].filter((w) => w.length > 1);
 }
 
@@ -67,9 +67,10 @@ export class PathResolver {
     const direct = path.resolve(baseDir, cleaned);
     if (!this.options.fileExists) return direct;
     const candidates = [...new Set([baseDir, ...this.searchDirs])].map((d) => path.resolve(d, cleaned)).filter((p) => this.exists(p));
-    if (candidates.length === 0) return direct;
-    if (candidates.length === 1 || !about || !this.options.lineText || about.line < 1) return candidates[0];
-    return this.byContent(candidates, about.line, about.message) ?? candidates[0];
+    const [first] = candidates;
+    if (first === undefined) return direct;
+    if (candidates.length === 1 || !about || !this.options.lineText || about.line < 1) return first;
+    return this.byContent(candidates, about.line, about.message) ?? first;
   }
 
   /** The candidate whose line shows most of what the message names; undefined on a tie. */
@@ -82,6 +83,6 @@ export class PathResolver {
     });
     const best = Math.max(...scored.map((s) => s.score));
     const top = scored.filter((s) => s.score === best);
-    return best > 0 && top.length === 1 ? top[0].file : undefined;
+    return best > 0 && top.length === 1 ? top[0]?.file : undefined;
   }
 }

@@ -250,8 +250,9 @@ export function describeProject(p: MixProject): string {
 
 /** The chat header's one line: what kind of Elixir workspace this is (undefined: none). */
 export function projectSummary(projects: readonly MixProject[]): string | undefined {
-  if (projects.length === 0) return undefined;
-  if (projects.length === 1) return describeProject(projects[0]);
+  const [first] = projects;
+  if (!first) return undefined;
+  if (projects.length === 1) return describeProject(first);
   const names = projects.map((p) => {
     const parts = projectParts(p);
     return parts.length ? `${projectName(p)} (${parts.join(' · ')})` : projectName(p);

@@ -154,21 +154,22 @@ export function moduleAt(text: string, line?: number): string | undefined {
   let lastOpened: string | undefined;
   let first: string | undefined;
   const lines = text.split(/\r?\n/);
-  for (let i = 0; i < lines.length && (line === undefined || i < line); i++) {
-    const l = lines[i];
+  for (const l of line === undefined ? lines : lines.slice(0, Math.max(0, line))) {
     const indent = l.length - l.trimStart().length;
     const def = /^\s*defmodule\s+([A-Z][\w.]*)\s+do\b/.exec(l);
     if (def) {
-      while (open.length && open[open.length - 1].indent >= indent) open.pop();
-      const name = open.length ? `${open[open.length - 1].name}.${def[1]}` : def[1];
+      while (open.length && open.at(-1)!.indent >= indent) open.pop();
+      const parent = open.at(-1);
+      const name = parent ? `${parent.name}.${def[1]}` : def[1]!;
       open.push({ indent, name });
       lastOpened = name;
       first ??= name;
-    } else if (/^\s*end\b/.test(l) && open.length && open[open.length - 1].indent === indent) {
+    } else if (/^\s*end\b/.test(l) && open.at(-1)?.indent === indent) {
       open.pop();
     }
   }
-  if (open.length) return open[open.length - 1].name;
+  const innermost = open.at(-1);
+  if (innermost) return innermost.name;
   if (lastOpened) return lastOpened;
   const any = /^\s*defmodule\s+([A-Z][\w.]*)\s+do\b/m.exec(text);
   return any?.[1] ?? first;

@@ -25,7 +25,7 @@ function expandedStrings(config: McpServerConfig): string[] {
 /** Names of the environment variables a definition refers to, in order of appearance. */
 export function variablesOf(config: McpServerConfig): string[] {
   const names = new Set<string>();
-  for (const value of expandedStrings(config)) for (const m of value.matchAll(VARIABLE)) names.add(m[1]);
+  for (const value of expandedStrings(config)) for (const m of value.matchAll(VARIABLE)) names.add(m[1]!);
   return [...names];
 }
 

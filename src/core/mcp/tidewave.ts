@@ -61,7 +61,7 @@ export function devPortFromConfig(devExs: string, env: Env = process.env): { por
     if (literal) return { port: Number(literal[1]), ipv6Loopback };
     const fromEnv = /\bport:[^\n]*?System\.get_env\(\s*"([A-Za-z_][A-Za-z0-9_]*)"\s*(?:,\s*"(\d{1,5})"\s*)?\)(?:\s*\|\|\s*"?(\d{1,5})"?)?/.exec(list);
     if (fromEnv) {
-      const value = env[fromEnv[1]];
+      const value = env[fromEnv[1]!];
       const port = value && /^\d{1,5}$/.test(value) ? Number(value) : Number(fromEnv[2] ?? fromEnv[3] ?? NaN);
       if (Number.isFinite(port)) return { port, ipv6Loopback };
     }

@@ -195,9 +195,11 @@ export class ModelClient {
             else if (event.delta.type === 'thinking_delta') onEvent({ type: 'thinkingDelta', index: event.index, text: event.delta.thinking });
             else if (event.delta.type === 'input_json_delta') onEvent({ type: 'inputJsonDelta', index: event.index, partialJson: event.delta.partial_json });
             break;
-          case 'content_block_stop':
-            onEvent({ type: 'blockStop', index: event.index, block: snapshot.content[event.index] });
+          case 'content_block_stop': {
+            const block = snapshot.content[event.index];
+            if (block) onEvent({ type: 'blockStop', index: event.index, block });
             break;
+          }
           case 'message_stop':
             stopped = true;
             break;

@@ -28,7 +28,7 @@ const toPosix = (p: string): string => p.split(path.sep).join('/');
 function globRegex(glob: string, anywhere: boolean): RegExp {
   let re = '';
   for (let i = 0; i < glob.length; i++) {
-    const c = glob[i];
+    const c = glob.charAt(i);
     if (c === '*' && glob[i + 1] === '*') {
       const slashAfter = glob[i + 2] === '/';
       re += slashAfter ? '(?:.*/)?' : '.*';

@@ -86,7 +86,7 @@ export interface RuleDecision {
 }
 
 /** Tools whose specifier is a path, and the calls each covers (Claude Code: Read rules cover the tools that read, Edit rules those that edit). */
-const PATH_TOOLS: Record<string, readonly string[]> = {
+const PATH_TOOLS: { readonly Read: readonly string[]; readonly Edit: readonly string[]; readonly [tool: string]: readonly string[] } = {
   Read: ['Read', 'Glob', 'Grep', 'LS', 'NotebookRead'],
   Edit: ['Edit', 'Write', 'MultiEdit', 'NotebookEdit'],
   Write: ['Write'],
@@ -109,7 +109,7 @@ export function parseRule(raw: string): { rule: PermissionRule } | { error: stri
     const mcp = /^mcp__(\S+?)(?:__(\S+))?$/.exec(text);
     if (mcp) {
       const tool = mcp[2];
-      return { rule: { kind: 'mcp', text, tool: text, server: mcp[1], ...(tool && tool !== '*' ? { mcpTool: tool } : {}) } };
+      return { rule: { kind: 'mcp', text, tool: text, server: mcp[1]!, ...(tool && tool !== '*' ? { mcpTool: tool } : {}) } };
     }
     if (!TOOL_NAME.test(text)) return { error: `"${text}" is not a tool name` };
     return { rule: { kind: 'tool', text, tool: text } };
@@ -176,7 +176,8 @@ function bashWordsMatch(rule: BashRule, words: string[], strict: boolean): boole
   if (!matched || !strict) return matched;
   if (runnerReason(words) || riskyOptionReason(words)) return false;
   // An environment prefix that can run code (PATH=, GIT_SSH_COMMAND=) only when the rule spells it out.
-  return !isAssignment(bare[0]) || rule.pattern.startsWith(`${bare[0].split('=')[0]}=`);
+  const first = bare[0];
+  return first === undefined || !isAssignment(first) || rule.pattern.startsWith(`${first.split('=')[0]}=`);
 }
 
 /**

@@ -171,15 +171,14 @@ export function parseCommand(src: string): ParsedCommand {
 
 /** The words without leading harmless environment assignments (`MIX_ENV=test mix test` → `mix test`). */
 export function withoutSafeEnv(words: readonly string[]): string[] {
-  let i = 0;
-  while (i < words.length && ASSIGNMENT.test(words[i]) && SAFE_ENV.has(words[i].split('=')[0])) i++;
-  return words.slice(i);
+  const i = words.findIndex((w) => !ASSIGNMENT.test(w) || !SAFE_ENV.has(w.slice(0, w.indexOf('='))));
+  return i < 0 ? [] : words.slice(i);
 }
 
 /** Why this simple command may never run without asking, as it runs other commands (`sh -c`, `xargs`, `sudo` ...), or undefined. */
 export function runnerReason(words: readonly string[]): string | undefined {
   const name = withoutSafeEnv(words)[0] ?? words[0];
-  return RUNNERS.has(name) ? `\`${name}\` runs other commands, so it is never auto-approved.` : undefined;
+  return name !== undefined && RUNNERS.has(name) ? `\`${name}\` runs other commands, so it is never auto-approved.` : undefined;
 }
 
 /** Why this simple command may never run without asking, as an option writes files or runs programs (`--output=`, `-exec`), or undefined. */

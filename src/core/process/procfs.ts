@@ -27,7 +27,7 @@ export function parseStat(pid: number, stat: string): ProcInfo | undefined {
   if (close < 0) return undefined;
   const f = stat.slice(close + 2).split(' ');
   // f[0] is field 3 (state): field N is f[N - 3].
-  return { pid, comm: stat.slice(stat.indexOf('(') + 1, close), state: f[0], ppid: Number(f[1]), pgrp: Number(f[2]), sid: Number(f[3]), start: Number(f[19]) };
+  return { pid, comm: stat.slice(stat.indexOf('(') + 1, close), state: f[0]!, ppid: Number(f[1]), pgrp: Number(f[2]), sid: Number(f[3]), start: Number(f[19]) };
 }
 
 export function procInfoSync(pid: number): ProcInfo | undefined {
@@ -69,7 +69,7 @@ export async function listProcesses(minPid = 0): Promise<ProcInfo[]> {
   const list: ProcInfo[] = [];
   for (const line of out.split('\n')) {
     const m = /^\s*(\d+)\s+(\d+)\s+(\d+)\s+(\S+)\s*(.*)$/.exec(line);
-    if (m) list.push({ pid: Number(m[1]), ppid: Number(m[2]), pgrp: Number(m[3]), sid: 0, start: 0, state: m[4][0], comm: m[5] });
+    if (m) list.push({ pid: Number(m[1]), ppid: Number(m[2]), pgrp: Number(m[3]), sid: 0, start: 0, state: m[4]!.charAt(0), comm: m[5]! });
   }
   return list;
 }

@@ -11,7 +11,7 @@ import { stopProcesses } from './stop';
 
 function main(argv: string[]): void {
   const [hostId, start] = argv;
-  if (!/^[0-9A-F]{4,}$/.test(hostId ?? '') || !/^\d+$/.test(start ?? '')) {
+  if (hostId === undefined || start === undefined || !/^[0-9A-F]{4,}$/.test(hostId) || !/^\d+$/.test(start)) {
     process.stderr.write('usage: reaper.js HOST_ID HOST_START\n');
     process.exit(2);
   }

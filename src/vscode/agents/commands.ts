@@ -107,7 +107,7 @@ export async function createAgent(registry: AgentRegistry, rawArgs?: unknown): P
   const folders = vscode.workspace.workspaceFolders ?? [];
   let baseDir: string | undefined = args.folder;
   if (!baseDir) {
-    if (folders.length === 1) baseDir = folders[0].uri.fsPath;
+    if (folders.length === 1) baseDir = folders[0]?.uri.fsPath;
     else if (folders.length > 1) baseDir = (await vscode.window.showWorkspaceFolderPick({ placeHolder: 'Create the agent in which folder?' }))?.uri.fsPath;
     else {
       const pick = await vscode.window.showInformationMessage('Elixir Agent: no folder is open. Create the agent in your user folder (~/.claude/agents)?', 'Create in User Folder');

@@ -259,23 +259,22 @@ export class AgentRegistry implements AgentsService, vscode.Disposable {
     const fresh = errors.filter((p) => !this.notified.has(`${p.filePath}\n${p.message}`));
     this.notified = keys;
     const files = [...new Set(fresh.map((p) => p.filePath))];
-    if (files.length === 0) return;
+    const first = fresh[0];
+    if (!first) return;
     for (const p of fresh) this.options.log.warn(`${p.filePath}:${p.line + 1}: ${p.message}`);
     const loaded = new Set(this.catalog.definitions.map((d) => d.filePath));
     let message: string;
     if (files.length === 1) {
-      const p = fresh[0];
-      const state = loaded.has(p.filePath) ? 'loaded with errors' : 'not loaded';
-      message = `Elixir Agent: the agent file ${path.basename(p.filePath)} is ${state}: ${p.message} (line ${p.line + 1}).`;
+      const state = loaded.has(first.filePath) ? 'loaded with errors' : 'not loaded';
+      message = `Elixir Agent: the agent file ${path.basename(first.filePath)} is ${state}: ${first.message} (line ${first.line + 1}).`;
     } else {
       message = `Elixir Agent: ${files.length} agent files have errors (${files.map((f) => path.basename(f)).join(', ')}). See the Problems panel.`;
     }
     const actions = files.length === 1 ? ['Open File', 'Show Problems'] : ['Show Problems'];
     void vscode.window.showWarningMessage(message, ...actions).then(async (pick) => {
       if (pick === 'Open File') {
-        const p = fresh[0];
-        const doc = await vscode.workspace.openTextDocument(vscode.Uri.file(p.filePath));
-        const pos = new vscode.Position(p.line, p.column ?? 0);
+        const doc = await vscode.workspace.openTextDocument(vscode.Uri.file(first.filePath));
+        const pos = new vscode.Position(first.line, first.column ?? 0);
         await vscode.window.showTextDocument(doc, { selection: new vscode.Range(pos, pos) });
       } else if (pick === 'Show Problems') {
         await vscode.commands.executeCommand('workbench.actions.view.problems');

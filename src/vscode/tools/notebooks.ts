@@ -65,7 +65,7 @@ export class EditorNotebookAccess implements NotebookAccess {
         change = vscode.NotebookEdit.deleteCells(range);
         message = `Deleted cell "${edit.cellId}" from ${shown}.`;
       } else {
-        const old = cells[at];
+        const old = cells[at]!; // findCell returns an index of a cell, or throws
         const type = edit.cellType ?? (old.kind === vscode.NotebookCellKind.Code ? 'code' : 'markdown');
         const metadata = { ...(old.metadata ?? {}) } as Record<string, unknown>;
         if (type === 'code') metadata.execution_count = null;
