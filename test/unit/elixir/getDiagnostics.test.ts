@@ -119,7 +119,7 @@ describe('mcp__ide__getDiagnostics', () => {
     const ac = new AbortController();
     ac.abort();
     const cancelled = await tool.invoke({}, context(fixed(files), ac.signal));
-    assert.deepEqual([cancelled.isError, texts(cancelled)[0]], [true, 'Cancelled.']);
+    assert.deepEqual([cancelled.isError, texts(cancelled)[0]], [true, 'mcp__ide__getDiagnostics was cancelled before it started.']);
   });
 
   it('ideTools() offers getDiagnostics and executeCode', () => {
