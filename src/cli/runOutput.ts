@@ -6,6 +6,7 @@
 import type { ChatEvent } from '../core/chat/events';
 import type { MessageRecord } from '../core/chat/records';
 import { InertStream, jsonLine } from './terminal';
+import { firstLine } from '../shared/text';
 
 export function textOf(v: MessageRecord | undefined): string {
   return (v?.blocks ?? []).filter((b) => b.kind === 'text').map((b) => (b as { text: string }).text).join('');
@@ -44,12 +45,12 @@ export class RunPrinter {
         this.shown.set(c.id, c.summary);
         this.warn(`⏺ ${c.name}${c.summary ? ` ${c.summary}` : ''}`);
       }
-      else if (c.status === 'denied' || c.status === 'failed') this.warn(`  ⎿ ${c.status}: ${(c.output ?? '').split('\n')[0]}`);
+      else if (c.status === 'denied' || c.status === 'failed') this.warn(`  ⎿ ${c.status}: ${firstLine(c.output ?? '')}`);
     } else if (m.type === 'backgroundTasks') {
       for (const t of m.tasks) {
         if (this.shownTasks.get(t.id) === t.status) continue;
         this.shownTasks.set(t.id, t.status);
-        this.warn(t.status === 'running' ? `⏺ background task ${t.id} started: ${t.command.split('\n')[0]}` : `  ⎿ background task ${t.id} ${t.status === 'exited' ? `exited with code ${t.exitCode ?? 'unknown'}` : t.status}`);
+        this.warn(t.status === 'running' ? `⏺ background task ${t.id} started: ${firstLine(t.command)}` : `  ⎿ background task ${t.id} ${t.status === 'exited' ? `exited with code ${t.exitCode ?? 'unknown'}` : t.status}`);
       }
     } else if (m.type === 'blockAdded' && m.block.kind === 'notice') {
       this.warn(`elixir-agent: ${m.block.text}`);

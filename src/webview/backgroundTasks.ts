@@ -6,6 +6,7 @@
  */
 import type { BackgroundTaskView, WebviewMessage } from '../shared/protocol';
 import { clear, h, icon, iconButton } from './dom';
+import { firstLine } from '../shared/text';
 
 function ago(ms: number): string {
   const s = Math.max(0, Math.round(ms / 1000));
@@ -64,16 +65,16 @@ export class BackgroundTasksBar {
     const now = Date.now();
     for (const t of [...running, ...this.tasks.filter((x) => x.status !== 'running')]) {
       const title = t.description ? `${t.description}\n${t.command}` : t.command;
-      const firstLine = t.command.split('\n')[0]!;
+      const command = firstLine(t.command);
       const row = h(
         'li',
         { class: `bg-task bg-${t.status}`, attrs: { 'data-task-id': t.id } },
         h('span', { class: 'bg-id', text: t.id }),
-        h('code', { class: 'bg-command', text: firstLine, title }),
+        h('code', { class: 'bg-command', text: command, title }),
         h('span', { class: 'bg-status', text: statusText(t, now) }),
       );
       if (t.status === 'running') {
-        const stop = iconButton('debug-stop', `Stop background task ${t.id}: ${firstLine.slice(0, 80)}`, () => {
+        const stop = iconButton('debug-stop', `Stop background task ${t.id}: ${command.slice(0, 80)}`, () => {
           stop.disabled = true;
           this.post({ type: 'stopBackgroundTask', id: t.id });
         }, 'bg-stop');

@@ -7,6 +7,7 @@ import * as path from 'node:path';
 import type { DiagnosticsProvider, FileDiagnostics, RefreshOutcome, Tool } from '../tools/types';
 import { executeCodeTool, type ExecuteCodeOptions } from './executeCode';
 import { getDiagnosticsTool } from './getDiagnostics';
+import { firstLine } from '../../shared/text';
 
 export { EXECUTE_CODE, executeCodeTool } from './executeCode';
 export { GET_DIAGNOSTICS, getDiagnosticsTool, formatDiagnosticsResult, normalizeUri } from './getDiagnostics';
@@ -52,7 +53,7 @@ export function formatAfterEdit(absPath: string, files: readonly FileDiagnostics
   items.sort((a, b) => (a.severity === b.severity ? a.range.start.line - b.range.start.line : a.severity === 'Error' ? -1 : 1));
   const lines = items.slice(0, maxItems).map((d) => {
     const where = `${d.range.start.line + 1}:${d.range.start.character + 1}`;
-    const text = d.severity === 'Error' ? clipText(d.message, 800).replace(/\n(?=.)/g, '\n  ') : d.message.split('\n')[0];
+    const text = d.severity === 'Error' ? clipText(d.message, 800).replace(/\n(?=.)/g, '\n  ') : firstLine(d.message);
     return `- ${d.severity} at line ${where}${d.source ? ` [${d.source}]` : ''}: ${text}`;
   });
   if (items.length > maxItems) lines.push(`- ... and ${items.length - maxItems} more`);

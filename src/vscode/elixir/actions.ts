@@ -24,6 +24,7 @@ import { COMMANDS } from '../ids';
 import type { ChatService } from '../chat';
 import type { FeatureContext } from '../context';
 import type { ElixirService } from './index';
+import { firstLine } from '../../shared/text';
 
 const SEVERITY: Record<vscode.DiagnosticSeverity, PromptSeverity> = {
   [vscode.DiagnosticSeverity.Error]: 'Error',
@@ -202,7 +203,7 @@ export class FixWithAgentProvider implements vscode.CodeActionProvider {
   provideCodeActions(document: vscode.TextDocument, _range: vscode.Range | vscode.Selection, context: vscode.CodeActionContext): vscode.CodeAction[] {
     const diagnostics = context.diagnostics.slice(0, 5);
     return diagnostics.map((d) => {
-      const short = d.message.split('\n')[0]!;
+      const short = firstLine(d.message);
       const title = diagnostics.length === 1 ? 'Ask Elixir Agent to fix' : `Ask Elixir Agent to fix: ${short.length > 60 ? `${short.slice(0, 57)}...` : short}`;
       const action = new vscode.CodeAction(title, vscode.CodeActionKind.QuickFix);
       action.diagnostics = [d];
