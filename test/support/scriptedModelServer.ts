@@ -185,7 +185,7 @@ export class ScriptedModelServer extends EventEmitter {
       if (raw && body === undefined) throw new ApiFailure(400, 'There was an error parsing the body of your request: invalid JSON');
       if (req.method === 'GET' && url.pathname === '/v1/models') return this.sendJson(res, 200, this.modelsPage(url));
       const modelMatch = /^\/v1\/models\/([^/]+)$/.exec(url.pathname);
-      if (req.method === 'GET' && modelMatch) return this.sendJson(res, 200, this.modelInfo(decodeURIComponent(modelMatch[1])));
+      if (req.method === 'GET' && modelMatch) return this.sendJson(res, 200, this.modelInfo(decodeURIComponent(modelMatch[1]!)));
       if (req.method === 'POST' && url.pathname === '/v1/messages/count_tokens') {
         this.validateMessages(body, false);
         return this.sendJson(res, 200, { input_tokens: this.promptTokens(body as object) });
@@ -325,9 +325,10 @@ export class ScriptedModelServer extends EventEmitter {
     res.once('close', () => (closed = true));
     if (turn.firstEventDelayMs) await sleep(turn.firstEventDelayMs);
     const fault = turn.fault;
-    for (let i = 0; i < events.length && !closed; i++) {
+    for (const [i, event] of events.entries()) {
+      if (closed) break;
       if (fault && i === fault.afterEvents) return this.playFault(res, fault);
-      res.write(`event: ${events[i].type}\ndata: ${JSON.stringify(events[i])}\n\n`);
+      res.write(`event: ${event.type}\ndata: ${JSON.stringify(event)}\n\n`);
       if (turn.chunkDelayMs) await sleep(turn.chunkDelayMs);
     }
     if (fault && !closed) return this.playFault(res, fault);
@@ -436,16 +437,16 @@ export class ScriptedModelServer extends EventEmitter {
         }
         if (b.type === 'thinking' && b.cache_control) throw new ApiFailure(400, `messages.${i}.content.${j}.thinking.cache_control: Extra inputs are not permitted`);
       });
-      this.checkToolPairing(messages, i);
+      this.checkToolPairing(messages, m, i);
     });
     if (breakpoints > 4) throw new ApiFailure(400, `A maximum of 4 blocks with cache_control may be provided. Found ${breakpoints}.`);
     const tokens = this.promptTokens(body);
     if (needsMaxTokens && tokens > model.max_input_tokens) throw new ApiFailure(400, `prompt is too long: ${tokens} tokens > ${model.max_input_tokens} maximum`);
   }
 
-  private checkToolPairing(messages: Array<{ role: string; content: unknown }>, i: number): void {
+  /** Checks `m`, which is `messages[i]`, against its neighbours. */
+  private checkToolPairing(messages: Array<{ role: string; content: unknown }>, m: { role: string; content: unknown }, i: number): void {
     const blocks = (m: { content: unknown } | undefined) => (m && Array.isArray(m.content) ? (m.content as Array<{ type: string; id?: string; tool_use_id?: string }>) : []);
-    const m = messages[i];
     if (m.role === 'assistant') {
       const uses = blocks(m).filter((b) => b.type === 'tool_use').map((b) => b.id as string);
       if (uses.length === 0) return;

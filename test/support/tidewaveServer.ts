@@ -219,15 +219,18 @@ function sqlQuery(args: Record<string, unknown>): ToolAnswer {
   if (/^select\s+1$/i.test(query)) return text('%Postgrex.Result{command: :select, columns: ["?column?"], rows: [[1]], num_rows: 1}');
   const m = /^select\s+(.+?)\s+from\s+(\w+)(?:\s+where\s+(\w+)\s*=\s*(\$\d+|'[^']*'|\d+))?(?:\s+limit\s+(\d+))?$/i.exec(query);
   if (!m) return text(`** (Postgrex.Error) ERROR 42601 (syntax_error) syntax error at or near "${query.split(/\s+/)[0] ?? ''}"`, true);
-  const table = TABLES[m[2].toLowerCase()];
-  if (!table) return text(`** (Postgrex.Error) ERROR 42P01 (undefined_table) relation "${m[2]}" does not exist`, true);
-  const cols = m[1].trim() === '*' ? table.columns : m[1].split(',').map((c) => c.trim());
+  // The select list and the table are not optional in the pattern.
+  const list = m[1]!;
+  const tableName = m[2]!;
+  const table = TABLES[tableName.toLowerCase()];
+  if (!table) return text(`** (Postgrex.Error) ERROR 42P01 (undefined_table) relation "${tableName}" does not exist`, true);
+  const cols = list.trim() === '*' ? table.columns : list.split(',').map((c) => c.trim());
   const missing = cols.find((c) => !table.columns.includes(c));
   if (missing) return text(`** (Postgrex.Error) ERROR 42703 (undefined_column) column "${missing}" does not exist`, true);
   let rows = table.rows;
   if (m[3]) {
     const idx = table.columns.indexOf(m[3]);
-    const raw = m[4];
+    const raw = m[4]!; // the where clause's value comes with its column
     const value = raw.startsWith('$') ? params[Number(raw.slice(1)) - 1] : raw.startsWith("'") ? raw.slice(1, -1) : Number(raw);
     rows = rows.filter((r) => r[idx] === value);
   }

@@ -145,7 +145,7 @@ describe('chat webview: rendering (harness)', function () {
       })),
     );
     // HEEx: HTML highlighted as XML with Elixir inside <%= %> and { } (@user is an Elixir variable).
-    const has = (i: number, ...classes: string[]) => classes.every((c) => blocks[i].classes.includes(c));
+    const has = (i: number, ...classes: string[]) => classes.every((c) => blocks[i]?.classes.includes(c));
     assert.deepEqual(
       { langs: blocks.map((b) => b.lang), heex: has(0, 'language-xml', 'language-elixir', 'hljs-variable'), bash: has(1, 'hljs-built_in'), json: has(2, 'hljs-attr', 'hljs-literal'), diff: has(3, 'hljs-addition', 'hljs-deletion') },
       { langs: ['heex', 'bash', 'json', 'diff'], heex: true, bash: true, json: true, diff: true },

@@ -75,7 +75,7 @@ describe('chat webview: long conversations (harness)', function () {
     assert.ok(s.visible.length > 0 && s.inDom < 60, JSON.stringify(s));
     // Consecutive: nothing is missing between the rendered items.
     const ids = await chat.page.evaluate(() => Array.from(document.querySelectorAll('.msg')).map((m) => Number(m.getAttribute('data-message-id')!.slice(1))));
-    assert.deepEqual(ids, ids.map((_, i) => ids[0] + i));
+    assert.deepEqual(ids, ids.map((_, i) => ids[0]! + i));
   });
 
   it('keeps the message under the reader still while heights are measured and while the answer streams', async () => {

@@ -180,7 +180,7 @@ export class VsCodeUi {
     await this.runCommand('Developer: Inspect Context Keys');
     await this.page.locator('.part.statusbar').click();
     const msg = await logged;
-    return (await msg.args()[0].jsonValue()) as Record<string, unknown>;
+    return (await msg.args()[0]!.jsonValue()) as Record<string, unknown>; // the predicate asked for one argument
   }
 
   /** Hides VS Code's secondary side bar (its own Chat) when it is open. */

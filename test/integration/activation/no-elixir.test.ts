@@ -9,6 +9,7 @@ import * as vscode from 'vscode';
 import type { ExtensionApi } from '../../../src/extension';
 import { EXTENSION_ID } from '../../../src/vscode/ids';
 import { waitFor } from './wait';
+import { firstFolder } from '../workspace';
 
 describe('no activation in a folder without Elixir (no_elixir)', () => {
   const ext = vscode.extensions.getExtension<ExtensionApi>(EXTENSION_ID);
@@ -29,7 +30,7 @@ describe('no activation in a folder without Elixir (no_elixir)', () => {
     // activation (`*`, workspaceContains). Opening files fires their
     // onLanguage events; a command round trip to the workbench afterwards
     // lets any activation those requested arrive before we look.
-    const folder = vscode.workspace.workspaceFolders![0].uri;
+    const folder = firstFolder().uri;
     for (const f of ['index.js', 'README.md', 'package.json']) {
       const doc = await vscode.workspace.openTextDocument(vscode.Uri.joinPath(folder, f));
       await vscode.window.showTextDocument(doc, { preview: false });

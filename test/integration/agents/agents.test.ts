@@ -154,7 +154,7 @@ describe('agents: personas in the editor', () => {
       },
       { line: 5, severity: 'Warning', code: 'unknown-color', message: 'unknown colour "lime" (ignored): use one of red, blue, green, yellow, purple, orange, pink, cyan' },
     ]);
-    assert.deepEqual([ours(uri)[0].range.start.character, ours(uri)[0].range.end.character], [19, 34], 'the warning underlines the name');
+    assert.deepEqual([ours(uri)[0]?.range.start.character, ours(uri)[0]?.range.end.character], [19, 34], 'the warning underlines the name');
     // The saved file is untouched: the registry still has the saved agent.
     assert.equal(agents.get('reviewer')?.color, 'green');
 

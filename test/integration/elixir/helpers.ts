@@ -8,6 +8,7 @@ import type { Runtime } from '../../../src/vscode/runtime';
 import type { ElixirService } from '../../../src/vscode/elixir';
 import type { HostMessage, ToolCallView } from '../../../src/shared/protocol';
 import { ScriptedModelServer, turn, type ScriptedTurn } from '../../support/scriptedModelServer';
+import { firstFolder } from '../workspace';
 
 export async function runtime(): Promise<Runtime> {
   const ext = vscode.extensions.getExtension<ExtensionApi>(EXTENSION_ID);
@@ -48,7 +49,7 @@ export function toolContext(elixir: ElixirService, signal = new AbortController(
   const folders = (vscode.workspace.workspaceFolders ?? []).map((f) => f.uri.fsPath);
   return {
     workspaceFolders: folders,
-    cwd: folders[0],
+    cwd: firstFolder().uri.fsPath,
     signal,
     files: {
       readText: async () => {
@@ -70,7 +71,8 @@ export async function getDiagnostics(elixir: ElixirService, uri?: vscode.Uri): P
   assert.ok(tool, 'getDiagnostics is offered');
   const result = await tool.invoke(uri ? { uri: uri.toString() } : {}, toolContext(elixir));
   assert.notStrictEqual(result.isError, true, text(result));
-  return JSON.parse(result.content[0].type === 'text' ? result.content[0].text : 'null');
+  const [first] = result.content;
+  return JSON.parse(first?.type === 'text' ? first.text : 'null');
 }
 
 /**
@@ -95,8 +97,9 @@ export async function modelSeesDiagnostics(rt: Runtime, uri?: vscode.Uri): Promi
       .flatMap((m) => (Array.isArray(m.content) ? (m.content as Array<Record<string, unknown>>) : []))
       .filter((b) => b.type === 'tool_result' && b.tool_use_id === 'toolu_diag_1');
     assert.strictEqual(results.length, 1, 'the model got one tool_result for its getDiagnostics call');
-    assert.notStrictEqual(results[0].is_error, true, JSON.stringify(results[0]));
-    const content = results[0].content;
+    const result = results[0]!;
+    assert.notStrictEqual(result.is_error, true, JSON.stringify(result));
+    const content = result.content;
     return typeof content === 'string' ? content : (content as Array<{ type: string; text?: string }>).map((c) => c.text ?? '').join('\n');
   } finally {
     await config.update('baseUrl', undefined, vscode.ConfigurationTarget.Global);
@@ -107,6 +110,8 @@ export async function modelSeesDiagnostics(rt: Runtime, uri?: vscode.Uri): Promi
 export interface ChatExchange {
   /** The tool_result the model received for each tool_use id, as text. */
   results: Record<string, { text: string; isError: boolean }>;
+  /** The tool_result for one tool_use id; fails the test when the model received none. */
+  result: (id: string) => { text: string; isError: boolean };
   /** Every state of every tool card, in order. */
   cards: ToolCallView[];
 }
@@ -142,7 +147,12 @@ export async function chatWith(rt: Runtime, turns: ScriptedTurn[], prompt: strin
         }
       }
     }
-    return { results, cards };
+    const result = (id: string) => {
+      const r = results[id];
+      assert.ok(r, `a tool_result for ${id} (got ${Object.keys(results).join(', ') || 'none'})`);
+      return r;
+    };
+    return { results, result, cards };
   } finally {
     sub.dispose();
     await config.update('baseUrl', undefined, vscode.ConfigurationTarget.Global);

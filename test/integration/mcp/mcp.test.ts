@@ -20,9 +20,10 @@ import { COMMANDS, EXTENSION_ID } from '../../../src/vscode/ids';
 import type { Runtime } from '../../../src/vscode/runtime';
 import { startTidewaveServer, type TidewaveTestServer } from '../../support/tidewaveServer';
 import { waitFor } from '../activation/wait';
+import { firstFolder } from '../workspace';
 
 const config = () => vscode.workspace.getConfiguration('elixirAgent');
-const root = () => vscode.workspace.workspaceFolders![0].uri.fsPath;
+const root = () => firstFolder().uri.fsPath;
 
 /** Resolves when services.mcp reports the server in a state that satisfies `ok` (event-driven). */
 function mcpState(rt: Runtime, name: string, ok: (s: McpServerStatus) => boolean): Promise<McpServerStatus> {
@@ -182,7 +183,9 @@ describe('the ide server for the Claude Code CLI (real editor)', function () {
       const names = (await client.listTools()).tools.map((t) => t.name);
       assert.deepStrictEqual(names, ['getDiagnostics', 'executeCode', 'openFile', 'getWorkspaceFolders']);
       const result = await client.callTool({ name: 'getDiagnostics', arguments: { uri: file.toString() } });
-      const files = JSON.parse((result.content as Array<{ text: string }>)[0].text) as Array<{ uri: string; diagnostics: unknown[] }>;
+      const [first] = result.content as Array<{ text: string }>;
+      assert.ok(first, 'getDiagnostics answers with content');
+      const files = JSON.parse(first.text) as Array<{ uri: string; diagnostics: unknown[] }>;
       assert.deepStrictEqual(files, [
         {
           uri: file.toString(),

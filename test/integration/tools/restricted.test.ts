@@ -6,6 +6,7 @@ import * as assert from 'node:assert';
 import * as vscode from 'vscode';
 import type { ExtensionApi } from '../../../src/extension';
 import { EXTENSION_ID } from '../../../src/vscode/ids';
+import { firstFolder } from '../workspace';
 
 describe('tools in Restricted Mode (tools_ws)', function () {
   this.timeout(60_000);
@@ -16,7 +17,7 @@ describe('tools in Restricted Mode (tools_ws)', function () {
     await ext.activate();
     const tools = (await ext.exports.runtime()).services.tools!;
     const bash = { name: 'Bash', description: '', inputSchema: { type: 'object' as const }, kind: 'execute' as const, readOnly: false, invoke: async () => ({ content: [] }) };
-    const root = vscode.workspace.workspaceFolders![0].uri.fsPath;
+    const root = firstFolder().uri.fsPath;
     const grep = tools.builtinTools().find((t) => t.name === 'Grep')!;
     const found = await grep.invoke({ pattern: 'Hello', output_mode: 'files_with_matches' }, tools.context({ signal: new AbortController().signal, reads: tools.newReadTracker() }));
     assert.deepStrictEqual(

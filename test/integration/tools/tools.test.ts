@@ -18,6 +18,7 @@ import type { ExtensionApi } from '../../../src/extension';
 import { EXTENSION_ID } from '../../../src/vscode/ids';
 import type { ToolsService } from '../../../src/vscode/tools';
 import { prepareSwapper, startSwapper } from '../../support/swapper';
+import { firstFolder } from '../workspace';
 
 const text = (r: ToolResult) => r.content.map((c) => (c.type === 'text' ? c.text : '')).join('');
 
@@ -47,7 +48,7 @@ describe('tools in the editor (tools_ws)', function () {
     const rt = await ext.exports.runtime();
     assert.ok(rt.services.tools, 'rt.services.tools is registered');
     tools = rt.services.tools;
-    root = vscode.workspace.workspaceFolders![0].uri.fsPath;
+    root = firstFolder().uri.fsPath;
     scratch = path.join(root, 'scratch');
     fs.rmSync(scratch, { recursive: true, force: true });
     fs.mkdirSync(scratch, { recursive: true });
@@ -150,7 +151,7 @@ describe('tools in the editor (tools_ws)', function () {
       { type: 'tool_result', tool_use_id: 'b1', is_error: true, content: 'The user denied this tool call: not now' },
     ]);
     assert.deepStrictEqual({ ...byPolicy[0], content: undefined }, { type: 'tool_result', tool_use_id: 'e2', is_error: true, content: undefined });
-    assert.match(String(byPolicy[0].content), /^Denied by the approval policy: The agent is in plan mode \(permissionMode: plan\): it may read and propose changes, but not change files\.+ Do not retry/);
+    assert.match(String(byPolicy[0]!.content), /^Denied by the approval policy: The agent is in plan mode \(permissionMode: plan\): it may read and propose changes, but not change files\.+ Do not retry/);
     assert.deepStrictEqual(asked, ['Edit lib/greeter.ex | --- lib/greeter.ex', `Run \`touch ${marker}\` | touch ${marker}`]);
     assert.deepStrictEqual({ file: fs.readFileSync(file, 'utf8'), ran: fs.existsSync(marker) }, { file: before, ran: false });
   });

@@ -46,7 +46,7 @@ export async function runAxe(frame: Frame): Promise<AxeFinding[]> {
       nodes: v.nodes.map((n) => ({ target: n.target.map(String).join(' '), html: n.html.slice(0, 200), summary: (n.failureSummary ?? '').replace(/\s+/g, ' ').slice(0, 300) })),
     }));
   });
-  const order: Record<string, number> = { critical: 0, serious: 1, moderate: 2, minor: 3 };
+  const order: Record<Impact, number> = { critical: 0, serious: 1, moderate: 2, minor: 3 };
   return (findings as AxeFinding[]).sort((a, b) => order[a.impact] - order[b.impact] || a.rule.localeCompare(b.rule));
 }
 

@@ -189,12 +189,14 @@ export function keyboardConversation(session: () => ChatSession): void {
     await waitForFocus(chat, '.menu [role=menuitemradio][aria-checked=true]');
     const radios = await chat.locator('.menu [role=menuitemradio]').evaluateAll((els) => els.map((e) => ({ name: e.querySelector('.menu-label')?.textContent ?? '', checked: e.getAttribute('aria-checked') === 'true' })));
     const index = which(radios);
+    const radio = radios[index];
+    assert.ok(radio, `a persona to pick among ${JSON.stringify(radios)}`);
     await press('Home');
     for (let i = 0; i < index; i++) await press('ArrowDown');
     await press('Enter');
-    await chat.locator('.persona-name', { hasText: radios[index].name }).waitFor({ timeout: 30_000 });
+    await chat.locator('.persona-name', { hasText: radio.name }).waitFor({ timeout: 30_000 });
     await waitForFocus(chat, '.persona-button');
-    return radios[index].name;
+    return radio.name;
   }
 
   it('switches persona from its menu and reopens a past conversation, keyboard only', async () => {

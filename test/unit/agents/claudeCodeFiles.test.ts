@@ -47,7 +47,7 @@ describe('agents: files as Claude Code reads them', () => {
     // A malformed rule is a warning and grants nothing.
     const broken = parseText('tools: Read, Bash(git *\n');
     assert.deepEqual(brief(broken.problems), [[3, 13, 'warning', 'unknown-tool']]);
-    assert.match(broken.problems[0].message, /"Bash\(git \*" is not a tool name or a rule: .* missing its closing "\)"/);
+    assert.match(broken.problems[0]!.message, /"Bash\(git \*" is not a tool name or a rule: .* missing its closing "\)"/);
     assert.deepEqual(resolveTools(broken.agent!, offer).enabled, ['Read']);
   });
 
@@ -99,7 +99,7 @@ describe('agents: files as Claude Code reads them', () => {
       [2, 13, 'warning', 'yaml-unquoted-colon'],
       [6, 0, 'error', 'duplicate-key'],
     ]);
-    assert.equal(problems[1].message, '`color` is given twice (first on line 4): YAML allows each key once, so the front matter does not parse; keep one');
+    assert.equal(problems[1]!.message, '`color` is given twice (first on line 4): YAML allows each key once, so the front matter does not parse; keep one');
     // Three times, and a key nested under another one, are reported too.
     assert.deepEqual(brief(parseText('model: a\nmodel: b\nmodel: c\n').problems), [[4, 0, 'error', 'duplicate-key'], [5, 0, 'error', 'duplicate-key']]);
     const nested = parseText('hooks:\n  Stop: x\n  Stop: y\n');
@@ -111,10 +111,10 @@ describe('agents: files as Claude Code reads them', () => {
     assert.ok(agent, 'the agent loads');
     assert.deepEqual(brief(problems), [[3, 19, 'warning', 'unknown-tool'], [3, 42, 'warning', 'unknown-tool'], [3, 56, 'warning', 'unknown-tool']]);
     assert.deepEqual(problems.map((p) => p.endColumn! > p.column!), [true, true, true]);
-    assert.match(problems[2].message, /"Bahs" .*; did you mean Bash\?$/);
+    assert.match(problems[2]!.message, /"Bahs" .*; did you mean Bash\?$/);
     // In a YAML list the warning is on the item's line; Claude Code tools this extension does not offer and MCP names are not warned about.
     const list = parseText('tools:\n  - Read\n  - LSP\n  - TaskCreate\n  - mcp__tidewave__get_docs\n  - computer-use\n  - WebFetch(domain:hexdocs.pm)\n');
     assert.deepEqual(brief(list.problems), [[8, 4, 'warning', 'unknown-tool']]);
-    assert.match(list.problems[0].message, /^`tools`: "computer-use" is neither a Claude Code tool nor an MCP tool/);
+    assert.match(list.problems[0]!.message, /^`tools`: "computer-use" is neither a Claude Code tool nor an MCP tool/);
   });
 });

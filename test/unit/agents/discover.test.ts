@@ -70,7 +70,7 @@ describe('agents: discovery and precedence', () => {
       [catalog.agents.map((a) => [a.filePath, a.shadows]), catalog.problems.map((p) => [p.filePath, p.line, p.severity, p.code])],
       [[['/ws/a/.claude/agents/x.md', ['project:/ws/b/.claude/agents/y.md']]], [['/ws/b/.claude/agents/y.md', 3, 'warning', 'duplicate-name']]],
     );
-    assert.match(catalog.problems[0].message, /another project agent file also defines "dup" and wins: \/ws\/a\/\.claude\/agents\/x\.md/);
+    assert.match(catalog.problems[0]!.message, /another project agent file also defines "dup" and wins: \/ws\/a\/\.claude\/agents\/x\.md/);
   });
 
   it('keeps loading the other agents when files are broken or unreadable', async () => {
@@ -150,6 +150,6 @@ describe('agents: discovery and precedence', () => {
       [catalog.problems, catalog.agents.map((a) => [a.name, a.source, a.model, a.color, a.tools])],
       [[], [['elixir-expert', 'bundled', 'sonnet', 'purple', ['Read', 'Write', 'Edit', 'MultiEdit', 'Glob', 'Grep', 'LS', 'Bash', 'NotebookEdit', 'mcp__ide__*', 'mcp__tidewave']]]],
     );
-    assert.ok(catalog.agents[0].systemPrompt.length > 3000);
+    assert.ok(catalog.agents[0]!.systemPrompt.length > 3000);
   });
 });

@@ -20,15 +20,16 @@ export function memoryFs(files: Record<string, string>): AgentFs & { reads: stri
       for (const f of Object.keys(files)) {
         if (!f.startsWith(prefix)) continue;
         const [head, ...rest] = f.slice(prefix.length).split('/');
-        entries.set(head, rest.length > 0 ? 'directory' : 'file');
+        entries.set(head!, rest.length > 0 ? 'directory' : 'file'); // split gives at least one part
       }
       if (entries.size === 0) throw enoent(dir);
       return [...entries].map(([name, type]) => ({ name, type }));
     },
     async readFile(file: string): Promise<string> {
       reads.push(file);
-      if (!(file in files)) throw enoent(file);
-      return files[file];
+      const text = files[file];
+      if (text === undefined) throw enoent(file);
+      return text;
     },
   };
 }

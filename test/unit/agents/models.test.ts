@@ -115,8 +115,8 @@ describe('agents: model aliases', () => {
           JSON.stringify({
             data: page.map((m) => ({ type: 'model', display_name: m.id, capabilities: null, deprecated_at: null, max_input_tokens: null, max_tokens: null, retires_at: null, ...m })),
             has_more: !url.searchParams.get('after_id'),
-            first_id: page[0].id,
-            last_id: page[page.length - 1].id,
+            first_id: page[0]!.id,
+            last_id: page.at(-1)!.id,
           }),
         );
       });
@@ -129,7 +129,7 @@ describe('agents: model aliases', () => {
       const listed = await modelsApiLister({ apiKey: 'sk-test', baseURL })();
       assert.deepEqual(listed.map((m) => [m.id, m.line, m.lifecycle]), LISTED.map((m) => [m.id, m.line, m.lifecycle]));
       assert.deepEqual(requests.map((r) => [r.url.split('?')[0], r.auth]), [['/v1/models', 'Bearer sk-test'], ['/v1/models', 'Bearer sk-test']]);
-      assert.match(requests[1].url, /after_id=claude-opus-5-5/);
+      assert.match(requests[1]!.url, /after_id=claude-opus-5-5/);
       const resolver = new ModelResolver({ listModels: modelsApiLister({ apiKey: 'sk-test', baseURL }) });
       assert.deepEqual(await resolver.resolve('sonnet'), { id: 'claude-sonnet-6', requested: 'sonnet', via: 'api' });
     });

@@ -97,7 +97,7 @@ describe('agents: parsing agent files', () => {
     const huge = parseAgentFile(`---\nname: huge\ndescription: A very long prompt\n---\n${body}\n`, 'huge.md', 'project');
     assert.equal(huge.agent?.systemPrompt, body);
     assert.deepEqual(brief(huge.problems), [[4, 'warning', 'large-body']]);
-    assert.match(huge.problems[0].message, /very long \(\d{3},\d{3} characters, about [\d,]+ tokens\)/);
+    assert.match(huge.problems[0]!.message, /very long \(\d{3},\d{3} characters, about [\d,]+ tokens\)/);
   });
 
   it('reports each broken file at the line of the offending key and loads no agent', () => {
@@ -117,15 +117,15 @@ describe('agents: parsing agent files', () => {
       }),
     );
     assert.deepEqual(got, Object.fromEntries(Object.entries(cases).map(([f, p]) => [f, [true, p]])));
-    assert.match(parseFixture('invalid-name.md').problems[0].message, /invalid name "Phoenix Expert".*e\.g\. `phoenix-expert`/);
-    assert.match(parseFixture('bad-yaml.md').problems[0].message, /^invalid YAML in the front matter: missed comma between flow collection entries/);
-    assert.deepEqual(parseFixture('bad-yaml.md').problems[0].filePath, fixtures('bad-yaml.md'));
+    assert.match(parseFixture('invalid-name.md').problems[0]!.message, /invalid name "Phoenix Expert".*e\.g\. `phoenix-expert`/);
+    assert.match(parseFixture('bad-yaml.md').problems[0]!.message, /^invalid YAML in the front matter: missed comma between flow collection entries/);
+    assert.deepEqual(parseFixture('bad-yaml.md').problems[0]!.filePath, fixtures('bad-yaml.md'));
   });
 
   it('loads an agent with an unknown colour (six real files say magenta), with a warning only', () => {
     const { agent, problems } = parseFixture('unknown-color.md');
     assert.deepEqual([agent?.name, agent?.color, agent?.frontMatter.color, brief(problems)], ['unknown-color', undefined, 'magenta', [[4, 'warning', 'unknown-color']]]);
-    assert.equal(problems[0].message, 'unknown colour "magenta" (ignored): use one of red, blue, green, yellow, purple, orange, pink, cyan');
+    assert.equal(problems[0]!.message, 'unknown colour "magenta" (ignored): use one of red, blue, green, yellow, purple, orange, pink, cyan');
   });
 
   it('reads an unquoted value containing ": " as Claude Code does, with a warning', () => {
@@ -142,7 +142,7 @@ describe('agents: parsing agent files', () => {
       [agent?.disallowedTools, agent?.maxTurns, agent?.permissionMode, agent?.frontMatter.disallowed_tools, brief(problems)],
       [undefined, undefined, undefined, 'Bash', [[3, 'warning', 'misspelled-field'], [4, 'warning', 'invalid-max-turns'], [5, 'warning', 'unknown-permission-mode']]],
     );
-    assert.match(problems[0].message, /did you mean `disallowedTools`\?/);
+    assert.match(problems[0]!.message, /did you mean `disallowedTools`\?/);
   });
 
   it('rejects tools of the wrong type and flags suspicious tool lists', () => {
@@ -170,7 +170,7 @@ describe('agents: parsing agent files', () => {
         numberName: ['all', [[3, 'warning', 'invalid-model']]],
       },
     );
-    assert.match(results.number.problems[0].message, /expected a comma-separated string or a list of tool names, found number 42/);
+    assert.match(results.number.problems[0]!.message, /expected a comma-separated string or a list of tool names, found number 42/);
   });
 
   it('validates names and reports several problems of one file together, in line order', () => {

@@ -37,7 +37,7 @@ describe('agents: tools resolution', () => {
         ['mcp__tidewave__search_package_docs', 'unknown'],
       ],
     );
-    assert.match(String(notAvailable[0][2]), /get_source_location.*"dep:/);
+    assert.match(String(notAvailable[0]![2]), /get_source_location.*"dep:/);
     assert.ok(notAvailable.every(([, , hint]) => /Tidewave/.test(String(hint))), JSON.stringify(notAvailable));
     assert.equal(r.statuses.length, 20);
     assert.deepEqual(r.enabled, [
@@ -133,9 +133,9 @@ describe('agents: tools resolution', () => {
       ['read', 'unknown', 'not a tool this extension offers; did you mean Read?'],
       ['Grepp', 'unknown', 'not a tool this extension offers; did you mean Grep?'],
       ['FooBar', 'unknown', 'not a tool this extension offers'],
-      ['mcp__tidewave__get_log', 'unknown', compact(r)[6][2]],
+      ['mcp__tidewave__get_log', 'unknown', compact(r)[6]?.[2]],
     ]);
-    assert.match(String(compact(r)[6][2]), /did you mean mcp__tidewave__get_logs\?/);
+    assert.match(String(compact(r)[6]![2]), /did you mean mcp__tidewave__get_logs\?/);
     assert.deepEqual(r.enabled, []);
   });
 

@@ -36,8 +36,8 @@ function run(args: string[], env: Record<string, string>): Promise<{ code: numbe
   });
 }
 
-/** The tool_result blocks the model received, by tool_use id, as text. */
-function results(server: ScriptedModelServer): Record<string, { text: string; isError: boolean }> {
+/** The tool_result blocks the model received, by tool_use id, as text; fails the test when one of `ids` has none. */
+function results<Id extends string>(server: ScriptedModelServer, ...ids: Id[]): Record<Id, { text: string; isError: boolean }> {
   const out: Record<string, { text: string; isError: boolean }> = {};
   for (const req of server.messageRequests() as Array<{ messages: Array<{ content: unknown }> }>) {
     for (const m of req.messages) {
@@ -49,6 +49,7 @@ function results(server: ScriptedModelServer): Record<string, { text: string; is
       }
     }
   }
+  for (const id of ids) assert.ok(out[id], `a result for ${id} among ${JSON.stringify(Object.keys(out))}`);
   return out;
 }
 
@@ -87,7 +88,7 @@ describe('elixir-agent run: the repository’s code runs only with --trust-proje
     );
     const r = await run(['--cwd', project, '--allow-tools', 'Write,mcp__ide__executeCode', 'Fix the compiler warnings'], env);
     assert.equal(r.code, 0, r.stderr);
-    const got = results(server);
+    const got = results(server, 'toolu_write', 'toolu_diag', 'toolu_exec');
     assert.deepEqual([got.toolu_write.isError, /Diagnostics|compile/i.test(got.toolu_write.text)], [false, false], 'the write is not compiled');
     assert.equal(got.toolu_diag.isError, false);
     assert.match(got.toolu_diag.text, /^The project was not compiled: compiling runs the repository's code .* --trust-project-code .*\nSo there are no compiler diagnostics\. This does NOT mean the code has no problems\.$/s);
@@ -107,10 +108,10 @@ describe('elixir-agent run: the repository’s code runs only with --trust-proje
     );
     const r = await run(['--cwd', project, '--allow-tools', 'Write', '--trust-project-code', 'Fix the compiler warnings'], env);
     assert.equal(r.code, 0, r.stderr);
-    const got = results(server);
+    const got = results(server, 'toolu_diag', 'toolu_write');
     const [first, ...notes] = got.toolu_diag.text.split('\n');
     assert.deepEqual(
-      JSON.parse(first).map((f: { uri: string; diagnostics: Array<{ message: string; severity: string }> }) => [path.basename(f.uri), f.diagnostics.map((d) => [d.severity, d.message])]),
+      JSON.parse(first!).map((f: { uri: string; diagnostics: Array<{ message: string; severity: string }> }) => [path.basename(f.uri), f.diagnostics.map((d) => [d.severity, d.message])]),
       [['demo.ex', [['Warning', UNUSED]]]],
     );
     assert.match(notes.join('\n'), /the first compile of this project/);

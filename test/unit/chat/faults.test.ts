@@ -200,7 +200,7 @@ describe('agent loop: every fault becomes a clear message and the conversation s
     const cut = h.session.views().at(-1)!;
     assert.deepStrictEqual(seen(cut), { status: 'done', title: 'The answer reached the output limit', action: 'continue', retryable: false, text: 'The first half of a long' });
     await h.session.continue();
-    assert.deepStrictEqual(server.messageRequests()[1].messages.slice(1).map((m: { role: string; content: Array<{ text: string }> }) => [m.role, m.content[0].text]), [
+    assert.deepStrictEqual(server.messageRequests()[1].messages.slice(1).map((m: { role: string; content: Array<{ text: string }> }) => [m.role, m.content[0]?.text]), [
       ['assistant', 'The first half of a long'],
       ['user', 'Continue from where you stopped.'],
     ]);

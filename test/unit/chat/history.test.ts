@@ -133,8 +133,9 @@ describe('history store: saved per workspace, atomic, never corrupted', () => {
     assert.equal(repairs.length, 2);
     assert.deepStrictEqual(repairs[1], { reason: 'missing', recovered: 1 });
     assert.match((repairs[0] as { reason: string }).reason, /JSON/);
-    assert.match(warnings[0], /history index .* was damaged \(.*\); rebuilt it from 1 conversation file/);
-    assert.match(warnings[1], /was missing; rebuilt it from 1 conversation file/);
+    assert.equal(warnings.length, 2, `one warning for each repair: ${JSON.stringify(warnings)}`);
+    assert.match(warnings[0]!, /history index .* was damaged \(.*\); rebuilt it from 1 conversation file/);
+    assert.match(warnings[1]!, /was missing; rebuilt it from 1 conversation file/);
   });
 
   it('reads maxConversations at each save when it is a function (the setting may change)', async () => {

@@ -55,7 +55,7 @@ describe('agent loop: conversations with tools', () => {
     assert.equal(ofType(h.events, 'textDelta').map((d) => d.text).join(''), 'Let me look.The module defines `App.hello/0`.');
     assert.deepStrictEqual(ofType(h.events, 'toolUpdated').map((u) => u.call.status), ['pending', 'running', 'done']);
     // Usage per turn and totals; the record is saved as messages complete and holds no API key.
-    const usage = views[2].usage!;
+    const usage = views[2]!.usage!;
     assert.ok(usage.inputTokens > 0 && usage.outputTokens > 0 && usage.costUsd > 0);
     assert.ok(h.session.conversation.totals.costUsd > usage.costUsd);
     assert.equal(h.saved.at(-1)!.messages.length, 3);
@@ -69,6 +69,7 @@ describe('agent loop: conversations with tools', () => {
     await h.session.send('first question');
     await h.session.send('second question');
     const [a, b] = h.session.views().filter((v) => v.role === 'assistant');
+    assert.ok(a && b, 'two answers');
     assert.ok(a.usage!.cacheWriteTokens > 0 && a.usage!.cacheReadTokens === 0);
     assert.ok(b.usage!.cacheReadTokens >= a.usage!.cacheWriteTokens);
   });
@@ -78,6 +79,7 @@ describe('agent loop: conversations with tools', () => {
     server.enqueue(turn.thinking('I should read the file first.', [block.toolUse('Read', { path: '/work/project/mix.exs' }, 'toolu_t')]), turn.text('Done.'));
     await h.session.send('check mix.exs');
     const first = h.session.conversation.messages[1];
+    assert.ok(first, 'the answer is in the conversation');
     const thinking = first.content[0] as { type: string; thinking: string; signature: string };
     assert.equal(thinking.type, 'thinking');
     assert.ok(thinking.signature.length > 10);
@@ -119,7 +121,7 @@ describe('agent loop: conversations with tools', () => {
     assert.deepStrictEqual(order.slice(0, 2).sort(), ['start Glob', 'start Grep']);
     assert.deepStrictEqual(order.slice(4), ['Write', 'start Glob', 'end Glob']);
     // Results go back in the order of the calls.
-    const results = server.messageRequests()[1].messages[2].content.map((b: { content: Array<{ text: string }> }) => b.content[0].text);
+    const results = server.messageRequests()[1].messages[2].content.map((b: { content: Array<{ text: string }> }) => b.content[0]?.text);
     assert.deepStrictEqual(results, ['Glob', 'Grep', 'written', 'Glob']);
   });
 
@@ -187,7 +189,9 @@ describe('agent loop: conversations with tools', () => {
         [true, 'Read could not do it'],
       ],
     );
-    const grep = (results[3].content as Array<{ text: string }>)[0].text;
+    const grepResult = results[3];
+    assert.ok(grepResult, 'the fourth call has a result');
+    const grep = (grepResult.content as [{ text: string }])[0].text;
     assert.ok(grep.length < 1300 && grep.length > 1000);
     assert.match(grep, /\[\.\.\. 4000 characters truncated by Elixir Agent: the result had 5000 characters/);
   });
@@ -203,6 +207,6 @@ describe('agent loop: conversations with tools', () => {
     assert.equal(server.messageRequests().length, 3);
     // Continuing after tool results needs no extra user message: the transcript already ends with the results.
     assert.equal(toApiMessages(h.session.conversation).at(-1)!.role, 'assistant');
-    assert.equal(h.session.views().at(-1)!.blocks[0].kind === 'text' && (h.session.views().at(-1)!.blocks[0] as { text: string }).text, 'finished');
+    assert.equal(h.session.views().at(-1)!.blocks[0]?.kind === 'text' && (h.session.views().at(-1)!.blocks[0] as { text: string }).text, 'finished');
   });
 });

@@ -50,8 +50,10 @@ describe('core records: the saved format and the webview messages are unchanged'
     const entries = await new ConversationStore(dir).list();
     assert.deepStrictEqual(entries.map(conversationSummary), entries);
     // The views are copies: the webview's side cannot change the record.
-    const view = messageView(record.messages[1].view);
-    assert.notEqual(view.blocks, record.messages[1].view.blocks);
+    const second = record.messages[1];
+    assert.ok(second, 'the fixture has a second message');
+    const view = messageView(second.view);
+    assert.notEqual(view.blocks, second.view.blocks);
   });
 
   it('maps each event of a live conversation to the message the core used to send', async () => {

@@ -21,7 +21,13 @@ function controllable() {
       signal.addEventListener('abort', () => resolve({ result: 'aborted', cancelled: true }), { once: true });
       started.push({ finish, signal, emit });
     });
-  return { run, started };
+  /** The i-th run started (from 0); fails the test when it has not started. */
+  const nth = (i: number) => {
+    const r = started[i];
+    assert.ok(r, `run ${i} has started (${started.length} did)`);
+    return r;
+  };
+  return { run, started, nth };
 }
 
 const tick = () => new Promise((r) => setImmediate(r));
@@ -29,11 +35,11 @@ const tick = () => new Promise((r) => setImmediate(r));
 describe('compile runs of a project (run or join)', () => {
   it('nothing compiled yet is not current; a run makes it current; a change makes it stale again', async () => {
     const runs = new CompileRuns<string>();
-    const { run, started } = controllable();
+    const { run, nth } = controllable();
     assert.equal(runs.current, false);
     const waiting = runs.ensure(run, new AbortController().signal);
     await tick();
-    started[0].finish('first');
+    nth(0).finish('first');
     assert.deepEqual(await waiting, { result: 'first', joined: false });
     assert.deepEqual([runs.current, runs.lastResult], [true, 'first']);
     runs.changed();
@@ -42,13 +48,13 @@ describe('compile runs of a project (run or join)', () => {
 
   it('a second waiter joins the run in progress and sees its live output; after a change it waits, then compiles again', async () => {
     const runs = new CompileRuns<string>();
-    const { run, started } = controllable();
+    const { run, started, nth } = controllable();
     const seen: string[] = [];
     const a = runs.ensure(run, new AbortController().signal);
     const b = runs.ensure(run, new AbortController().signal, (chunk) => seen.push(chunk));
     await tick();
-    started[0].emit('Compiling 3 files (.ex)\n');
-    started[0].finish('one');
+    nth(0).emit('Compiling 3 files (.ex)\n');
+    nth(0).finish('one');
     assert.deepEqual([await a, await b, started.length, seen], [{ result: 'one', joined: false }, { result: 'one', joined: true }, 1, ['Compiling 3 files (.ex)\n']]);
 
     const c = runs.ensure(run, new AbortController().signal);
@@ -56,18 +62,18 @@ describe('compile runs of a project (run or join)', () => {
     runs.changed(); // a file is written while c's run is going
     const d = runs.ensure(run, new AbortController().signal);
     await tick();
-    assert.equal(started[1].signal.aborted, false, 'the run c waits for is not cancelled under it');
-    started[1].finish('stale');
+    assert.equal(nth(1).signal.aborted, false, 'the run c waits for is not cancelled under it');
+    nth(1).finish('stale');
     assert.deepEqual(await c, { result: 'stale', joined: false });
     await tick();
-    started[2].finish('fresh');
+    nth(2).finish('fresh');
     assert.deepEqual(await d, { result: 'fresh', joined: false });
     assert.equal(runs.current, true);
   });
 
   it('Stop: a run for waiters stops when the last one stops waiting; a run started for its own sake does not', async () => {
     const runs = new CompileRuns<string>();
-    const { run, started } = controllable();
+    const { run, nth } = controllable();
     const first = new AbortController();
     const second = new AbortController();
     const a = runs.ensure(run, first.signal);
@@ -75,10 +81,10 @@ describe('compile runs of a project (run or join)', () => {
     await tick();
     first.abort();
     assert.deepEqual(await a, { result: undefined, joined: false });
-    assert.equal(started[0].signal.aborted, false, 'another waiter is still there');
+    assert.equal(nth(0).signal.aborted, false, 'another waiter is still there');
     second.abort();
     assert.deepEqual(await b, { result: undefined, joined: true });
-    assert.equal(started[0].signal.aborted, true);
+    assert.equal(nth(0).signal.aborted, true);
     await runs.idle();
     assert.equal(runs.current, false, 'a cancelled run does not count');
 
@@ -88,12 +94,12 @@ describe('compile runs of a project (run or join)', () => {
     await tick();
     stop.abort();
     await joiner;
-    assert.equal(started[1].signal.aborted, false);
+    assert.equal(nth(1).signal.aborted, false);
     // A newer start supersedes it (compile on save, the command).
     const newer = runs.start(run);
     assert.equal(await own, undefined);
     await tick();
-    started[2].finish('newer');
+    nth(2).finish('newer');
     assert.equal(await newer, 'newer');
   });
 

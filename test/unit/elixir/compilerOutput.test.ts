@@ -13,7 +13,7 @@ const UMBRELLA_DIRS = { greeter: 'apps/greeter', greeter_web: 'apps/greeter_web'
 /** [file relative to /proj, line, column, endColumn, severity, code, first line of the message]. */
 type Row = [string, number, number | undefined, number | undefined, string, string | undefined, string];
 const rows = (list: CompilerDiagnostic[]): Row[] =>
-  list.map((d) => [path.relative(P, d.file), d.line, d.column, d.endColumn, d.severity, d.code, d.message.split('\n')[0]]);
+  list.map((d) => [path.relative(P, d.file), d.line, d.column, d.endColumn, d.severity, d.code, d.message.split('\n')[0]!]);
 const parse = (name: string, extra: Partial<Parameters<typeof parseCompilerOutput>[1]> = {}): CompilerDiagnostic[] =>
   parseCompilerOutput(read(name), { projectDir: P, ...extra });
 
@@ -131,7 +131,7 @@ describe('compiler output: recorded formats of Elixir 1.15-1.19', () => {
       ['lib/plain_mix/report.ex', 16, 10, 16, 'warning', undefined, 'unknown key .module in expression:'],
     ]);
     assert.equal(
-      list[0].message,
+      list[0]!.message,
       [
         'incompatible types given to String.upcase/1:',
         '',
@@ -152,7 +152,7 @@ describe('compiler output: recorded formats of Elixir 1.15-1.19', () => {
         '    count = length(words)',
       ].join('\n'),
     );
-    assert.match(list[2].message, /\n\nhint: "var\.field" \(without parentheses\) means "var" is a map\(\)[^\n]*$/);
+    assert.match(list[2]!.message, /\n\nhint: "var\.field" \(without parentheses\) means "var" is a map\(\)[^\n]*$/);
   });
 
   it('1.19 umbrella: `==> app` prefixes with snippet warnings and a standalone hint', () => {
@@ -164,7 +164,7 @@ describe('compiler output: recorded formats of Elixir 1.15-1.19', () => {
     ]);
     // Unknown `==> name` is a dependency being compiled.
     const dep = parseCompilerOutput('==> jason\nwarning: old\n  lib/jason.ex:1\n', { projectDir: P });
-    assert.equal(dep[0].file, '/proj/deps/jason/lib/jason.ex');
+    assert.equal(dep[0]?.file, '/proj/deps/jason/lib/jason.ex');
   });
 
   it('Erlang sources, Windows paths, absolute paths, and a hint appended to the diagnostic before it', () => {
@@ -189,7 +189,7 @@ describe('compiler output: recorded formats of Elixir 1.15-1.19', () => {
       ['../elsewhere/lib/a.ex', 2, undefined, 'warning', 'from an absolute path'],
       [path.relative(P, path.resolve('c:/proj/lib/demo.ex')).replace(/\\/g, '/'), 7, 5, 'error', 'undefined variable "y"'],
     ]);
-    assert.equal(out[3].message, 'undefined variable "y"\n\nhint: did you mean "x"?');
+    assert.equal(out[3]!.message, 'undefined variable "y"\n\nhint: did you mean "x"?');
   });
 });
 

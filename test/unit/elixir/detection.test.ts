@@ -21,6 +21,7 @@ describe('mix project detection', () => {
 
   it('reads an umbrella: its apps, their deps, the shared lock and .tool-versions', async () => {
     const [umbrella, ...rest] = await detectInFolder(fx('umbrella_app'));
+    assert.ok(umbrella, 'the umbrella is found');
     assert.equal(rest.length, 0, 'the apps belong to the umbrella, they are not projects of their own');
     assert.deepEqual(
       {

@@ -39,6 +39,12 @@ function fixed(files: FileDiagnostics[]): DiagnosticsProvider & { asked: Array<s
 }
 
 const texts = (r: { content: Array<{ type: string; text?: string }> }): string[] => r.content.map((c) => (c.type === 'text' ? (c.text ?? '') : c.type));
+/** The text of item `i` of a result; fails the test when the result has no such item. */
+const textAt = (r: { content: Array<{ type: string; text?: string }> }, i = 0): string => {
+  const text = texts(r)[i];
+  assert.ok(text !== undefined, `item ${i} of ${JSON.stringify(r.content)}`);
+  return text;
+};
 
 describe('mcp__ide__getDiagnostics', () => {
   const files: FileDiagnostics[] = [
@@ -65,7 +71,7 @@ describe('mcp__ide__getDiagnostics', () => {
     const all = await tool.invoke({}, context(provider));
     assert.equal(all.isError, undefined);
     assert.deepEqual(all.content.length, 1);
-    assert.deepEqual(JSON.parse(texts(all)[0]), files);
+    assert.deepEqual(JSON.parse(textAt(all)), files);
     assert.equal(all.display?.summary, '3 problems (1 error)');
     assert.deepEqual(provider.settled, [undefined], 'waits for diagnostics to settle first');
   });
@@ -75,11 +81,11 @@ describe('mcp__ide__getDiagnostics', () => {
     const tool = getDiagnosticsTool();
     for (const uri of ['file:///ws/lib/a.ex', '/ws/lib/a.ex', 'lib/a.ex']) {
       const r = await tool.invoke({ uri }, context(provider));
-      assert.deepEqual(JSON.parse(texts(r)[0]), [files[0]], uri);
+      assert.deepEqual(JSON.parse(textAt(r)), [files[0]], uri);
     }
     assert.deepEqual(provider.asked, ['file:///ws/lib/a.ex', 'file:///ws/lib/a.ex', 'file:///ws/lib/a.ex']);
     const clean = await tool.invoke({ uri: 'file:///ws/lib/clean.ex' }, context(provider));
-    assert.deepEqual(JSON.parse(texts(clean)[0]), [{ uri: 'file:///ws/lib/clean.ex', diagnostics: [] }]);
+    assert.deepEqual(JSON.parse(textAt(clean)), [{ uri: 'file:///ws/lib/clean.ex', diagnostics: [] }]);
     assert.equal(clean.display?.summary, 'No problems');
     assert.equal(normalizeUri('untitled:Untitled-1', '/ws'), 'untitled:Untitled-1');
     assert.equal(normalizeUri('/ws/a b.ex', '/ws'), 'file:///ws/a%20b.ex');
@@ -92,7 +98,7 @@ describe('mcp__ide__getDiagnostics', () => {
       { uri: 'file:///ws/c.ex', diagnostics: [diag('Error', 2)] },
     ];
     const r = await getDiagnosticsTool({ max: 4 }).invoke({}, context(fixed(many)));
-    const [json, note] = texts(r);
+    const [json, note] = [textAt(r, 0), texts(r)[1]];
     assert.deepEqual(JSON.parse(json), [
       { uri: 'file:///ws/a.ex', diagnostics: [diag('Warning', 1), diag('Warning', 2)] },
       { uri: 'file:///ws/b.ex', diagnostics: [diag('Error', 7)] },
@@ -100,7 +106,7 @@ describe('mcp__ide__getDiagnostics', () => {
     ]);
     assert.equal(note, 'Showing 4 of 8 diagnostics, most severe first. Left out: 1 warning, 1 information, 2 hints in 2 files. Pass a file URI as `uri` to get all of one file.');
     const long = capDiagnostics([{ uri: 'file:///x', diagnostics: [diag('Error', 0, 'x'.repeat(5000))] }]);
-    assert.equal(long.files[0].diagnostics[0].message.length, 2003);
+    assert.equal(long.files[0]?.diagnostics[0]?.message.length, 2003);
   });
 
   it('explains a missing provider, a bad uri, a failing provider, and stops when cancelled', async () => {
@@ -194,10 +200,10 @@ describe('getDiagnostics refreshes first: it compiles, or says in words that it 
       'Not compiled',
     ]);
     const some = await tool.invoke({}, context(refreshing(warning, NOT_ALLOWED).provider));
-    assert.equal(JSON.parse(texts(some)[0])[0].diagnostics[0].message, 'variable "x" is unused');
-    assert.match(texts(some)[1], /^The project was not compiled: .*\nThe diagnostics above come from other sources/);
+    assert.equal(JSON.parse(textAt(some))[0].diagnostics[0].message, 'variable "x" is unused');
+    assert.match(textAt(some, 1), /^The project was not compiled: .*\nThe diagnostics above come from other sources/);
     const failed = await tool.invoke({}, context(refreshing([], { kind: 'failed', reason: "'mix' was not found." }).provider));
-    assert.deepEqual([failed.isError, texts(failed)[0].split('\n')[0]], [true, "The project could not be compiled: 'mix' was not found."]);
+    assert.deepEqual([failed.isError, textAt(failed).split('\n')[0]], [true, "The project could not be compiled: 'mix' was not found."]);
   });
 
   it('after compiling: the JSON, and for a first or long compile a note saying so; the card shows progress, then the time', async () => {
@@ -210,7 +216,7 @@ describe('getDiagnostics refreshes first: it compiles, or says in words that it 
       JSON.stringify(warning),
       'mix compiled the project before answering: the first compile of this project (dependencies included), 83 s. Later compiles are incremental.',
     ]);
-    assert.deepEqual([requests[0].uri, progress, output, r.display?.summary], ['file:///ws/lib/a.ex', ['compiling demo with mix'], ['Compiling 2 files (.ex)\n'], '1 problem · compiled in 83 s']);
+    assert.deepEqual([requests[0]?.uri, progress, output, r.display?.summary], ['file:///ws/lib/a.ex', ['compiling demo with mix'], ['Compiling 2 files (.ex)\n'], '1 problem · compiled in 83 s']);
     const quick = await getDiagnosticsTool().invoke({}, context(refreshing([], { kind: 'compiled', runs: [{ root: '/ws', ms: 900, firstCompile: false, joined: true }] }).provider));
     assert.deepEqual([texts(quick), quick.display?.summary], [['[]'], 'No problems · compiled in 0.9 s']);
   });
@@ -234,7 +240,7 @@ describe('getDiagnostics refreshes first: it compiles, or says in words that it 
       await after('/ws/lib/a.ex', new AbortController().signal),
       'Problems now reported in a.ex (compiled with mix):\n- Error at line 9:1 [mix]: missing terminator: end\n\n  HINT: it looks like the "do" on line 2 does not have a matching "end"\n- Warning at line 3:1 [test]: unused',
     );
-    assert.deepEqual([broken.changed, broken.requests[0].uri], [['/ws/lib/a.ex'], 'file:///ws/lib/a.ex']);
+    assert.deepEqual([broken.changed, broken.requests[0]?.uri], [['/ws/lib/a.ex'], 'file:///ws/lib/a.ex']);
     const clean = diagnosticsAfterEdit(refreshing([], compiled).provider, (p) => `file://${p}`);
     assert.equal(await clean('/ws/lib/b.ex', new AbortController().signal), 'mix compile: no errors or warnings in b.ex.');
     const refused = diagnosticsAfterEdit(refreshing([], NOT_ALLOWED).provider, (p) => `file://${p}`);

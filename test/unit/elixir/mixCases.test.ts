@@ -24,7 +24,7 @@ function project(name: string, files: Record<string, string>): string {
   return root;
 }
 const mixExs = (app: string, extra = '') =>
-  `defmodule ${app[0].toUpperCase()}${app.slice(1)}.MixProject do\n  use Mix.Project\n  def project, do: [app: :${app}, version: "0.1.0", elixir: "~> 1.14", deps: []${extra}]\nend\n`;
+  `defmodule ${app.charAt(0).toUpperCase()}${app.slice(1)}.MixProject do\n  use Mix.Project\n  def project, do: [app: :${app}, version: "0.1.0", elixir: "~> 1.14", deps: []${extra}]\nend\n`;
 const unusedVar = (name: string) => `variable "${name}" is unused (if the variable is not meant to be used, prefix it with an underscore)`;
 /** [file, line, severity, code, message] sorted by file and line: mix's order between files is not fixed. */
 const brief = (r: MixCompileResult, root: string) =>

@@ -12,7 +12,7 @@ import { pathToFileURL } from 'node:url';
 import { runMixCompile } from '../../../src/core/elixir/mixCompile';
 import { killAll, processesWith, sleepToken } from '../../support/orphans';
 import { executeCodeTool } from '../../../src/core/ide';
-import type { ToolContext } from '../../../src/core/tools/types';
+import type { ToolContext, ToolResult } from '../../../src/core/tools/types';
 
 const repo = path.resolve(__dirname, '../../../..');
 const fixture = path.join(repo, 'test/fixtures/plain_mix');
@@ -29,6 +29,12 @@ const project = (root: string) => ({ root, app: 'plain_mix', apps: [] });
 /** [file, line, severity, code], sorted by place (mix prints errors and replayed warnings in no fixed order). */
 const brief = (list: Awaited<ReturnType<typeof runMixCompile>>['diagnostics'], root: string) =>
   list.map((d) => [path.relative(root, d.file), d.line, d.severity, d.code]).sort((a, b) => String(a[0]).localeCompare(String(b[0])));
+
+/** The text of a result's first item ('' when it has none or it is not text). */
+function firstText(r: ToolResult): string {
+  const [first] = r.content;
+  return first?.type === 'text' ? first.text : '';
+}
 
 function ctx(cwd: string, folder = cwd, signal = new AbortController().signal): ToolContext {
   return {
@@ -125,13 +131,13 @@ describe('real mix runs (Elixir on this machine)', function () {
         askEveryTime: true,
       });
       const ok = await tool.invoke({ code: 'IO.puts("side output")\nPlainMix.hello("Ada")' }, ctx(path.join(root, 'lib'), root));
-      const text = ok.content[0].type === 'text' ? ok.content[0].text : '';
+      const text = firstText(ok);
       assert.equal(ok.isError, undefined);
       assert.match(text, /^Exit status 0 \([\d.]+ s, mix run in .*eval\)\.\n\nResult:\n"Hello, Ada!"\n\nOutput:\n[\s\S]*side output/);
       assert.equal(ok.display?.exitCode, 0);
 
       const failed = await tool.invoke({ code: 'raise "boom"' }, ctx(root));
-      const failedText = failed.content[0].type === 'text' ? failed.content[0].text : '';
+      const failedText = firstText(failed);
       assert.equal(failed.isError, true);
       assert.match(failedText, /^Exit status 1 [\s\S]*Errors and warnings:\n[\s\S]*\*\* \(RuntimeError\) boom/);
       assert.doesNotMatch(failedText, /Result:/);
@@ -144,16 +150,16 @@ describe('real mix runs (Elixir on this machine)', function () {
       // A short timeout only where it is meant to fire (a loaded machine may take seconds to start a VM).
       const impatient = executeCodeTool({ timeoutMs: 3000 });
       const r = await tool.invoke({ code: 'Enum.sum([1, 2, 3])' }, ctx(plain));
-      assert.match(r.content[0].type === 'text' ? r.content[0].text : '', /^Exit status 0 \([\d.]+ s, elixir in .*\)\.\n\nResult:\n6$/);
+      assert.match(firstText(r), /^Exit status 0 \([\d.]+ s, elixir in .*\)\.\n\nResult:\n6$/);
 
       const slow = await impatient.invoke({ code: 'Process.sleep(:infinity)' }, ctx(plain));
-      assert.deepEqual([slow.isError, slow.content[0].type === 'text' && slow.content[0].text.split('\n')[0]], [true, 'Timed out after 3 s; the process was stopped.']);
+      assert.deepEqual([slow.isError, firstText(slow).split('\n')[0]], [true, 'Timed out after 3 s; the process was stopped.']);
 
       // What the code starts and leaves running is stopped when the run ends, and the result says so.
       const token = sleepToken();
       try {
         const daemon = await tool.invoke({ code: `System.cmd("sh", ["-c", "setsid sleep ${token} >/dev/null 2>&1 &"])\n:started` }, ctx(plain));
-        const daemonText = daemon.content[0].type === 'text' ? daemon.content[0].text : '';
+        const daemonText = firstText(daemon);
         assert.match(daemonText, new RegExp(`^Exit status 0 .*\\n\\nThe code left 1 process running \\(\`sleep ${token.replace('.', '\\.')}\` \\(pid \\d+\\)\\); stopped, since nothing a run starts outlives it\\.\\n\\nResult:\\n:started$`));
         assert.deepEqual(processesWith(token), []);
       } finally {

@@ -75,7 +75,7 @@ describe('mix structured diagnostics', () => {
   it('relative paths resolve in the project (and its umbrella apps); hostile or broken input is skipped, never thrown', () => {
     const umbrella = new PathResolver({ projectDir: '/u', appDirs: { app_a: 'apps/app_a' }, fileExists: (p) => p === '/u/apps/app_a/lib/x.ex' });
     const rel = readStructured(JSON.stringify({ status: 'noop', diagnostics: [d({ file: 'lib/x.ex', severity: 'warning', position: [1], message: 'm' })] }), umbrella);
-    assert.equal(rel?.diagnostics[0].file, '/u/apps/app_a/lib/x.ex');
+    assert.equal(rel?.diagnostics[0]?.file, '/u/apps/app_a/lib/x.ex');
 
     for (const bad of ['', 'not json', '[]', 'null', '{"diagnostics": 3}', '{"status": "ok"}']) assert.equal(readStructured(bad, paths), undefined, bad);
     const junk = read([

@@ -60,7 +60,7 @@ const TOKENS = [
   '\t',
 ];
 
-const OPTIONS: ParseOptions[] = [
+const OPTIONS: [ParseOptions, ...ParseOptions[]] = [
   { projectDir: PROJECT },
   { projectDir: PROJECT, appDirs: { shop: PROJECT, shop_web: path.join(PROJECT, 'apps/shop_web') }, fileExists: () => false },
   { projectDir: PROJECT, appDirs: { shop_web: path.join(PROJECT, 'apps/shop_web') }, fileExists: (f) => f.includes('shop_web') },
@@ -102,7 +102,7 @@ function rangeInsanity(r: ReturnType<typeof diagnosticRange>): string[] {
 function check(output: string, optionsIndex = 0, lineTextIndex = 0): void {
   let list: CompilerDiagnostic[];
   try {
-    list = parseCompilerOutput(output, OPTIONS[optionsIndex % OPTIONS.length]);
+    list = parseCompilerOutput(output, OPTIONS[optionsIndex % OPTIONS.length]!);
   } catch (err) {
     throw new Error(`parseCompilerOutput threw on ${JSON.stringify(output.slice(0, 300))}: ${err instanceof Error ? err.stack : String(err)}`);
   }

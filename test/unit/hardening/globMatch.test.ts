@@ -19,7 +19,7 @@ function oracleSource(glob: string, slashInClass = true): string {
   const n = glob.length;
   let i = 0;
   while (i < n) {
-    const c = glob[i];
+    const c = glob.charAt(i);
     if (c === '*') {
       let j = i;
       while (glob[j] === '*') j++;
@@ -44,7 +44,7 @@ function oracleSource(glob: string, slashInClass = true): string {
     } else if (c === '{') [re, depth, i] = [`${re}(?:`, depth + 1, i + 1];
     else if (c === '}' && depth > 0) [re, depth, i] = [`${re})`, depth - 1, i + 1];
     else if (c === ',' && depth > 0) [re, i] = [`${re}|`, i + 1];
-    else if (c === '\\' && i + 1 < n) [re, i] = [re + escapeRe(glob[i + 1]), i + 2];
+    else if (c === '\\' && i + 1 < n) [re, i] = [re + escapeRe(glob.charAt(i + 1)), i + 2];
     else [re, i] = [re + escapeRe(c), i + 1];
   }
   if (depth > 0) throw new Error('unclosed {');

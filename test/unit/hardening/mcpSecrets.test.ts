@@ -36,6 +36,12 @@ function approvals() {
     /** Resolves once `n` questions were asked. */
     whenAsked: (n: number) => new Promise<void>((resolve) => (asked.length >= n ? resolve() : (onAsk = () => asked.length >= n && resolve()))),
     answerAll: (ok: boolean) => answers.splice(0).forEach((a) => a(ok)),
+    /** Question `i` (from 0); fails the test when it was not asked. */
+    question: (i: number): McpApprovalRequest => {
+      const q = asked[i];
+      assert.ok(q, `question ${i} was asked (${asked.length} were)`);
+      return q;
+    },
   };
 }
 
@@ -76,7 +82,7 @@ describe('hardening: a repository MCP definition never receives the API key', fu
       { connections: 0, needsApproval: true, project: true, target: url, detail: `awaiting your approval: the repository declares it in ${path.join(dir, '.mcp.json')}; nothing is sent or started until you allow it` },
     );
     // The question shows the exact definition: transport, url as written, header names, variables (never values).
-    const { hash, ...shown } = a.asked[0];
+    const { hash, ...shown } = a.question(0);
     assert.deepEqual(shown, {
       name: 'x',
       transport: 'http',
@@ -178,8 +184,8 @@ describe('hardening: a repository MCP definition never receives the API key', fu
     const next = await collectServers({ folders: [dir], tidewave: false });
     await manager.setServers(next.servers);
     await a.whenAsked(2);
-    assert.notEqual(a.asked[1].hash, a.asked[0].hash);
-    assert.deepEqual({ headers: a.asked[1].headerNames, variables: a.asked[1].variables }, { headers: ['X-Added'], variables: ['TEAM_TOKEN'] });
+    assert.notEqual(a.question(1).hash, a.question(0).hash);
+    assert.deepEqual({ headers: a.question(1).headerNames, variables: a.question(1).variables }, { headers: ['X-Added'], variables: ['TEAM_TOKEN'] });
     await waitForState(manager, 'svc', 'disabled', (s) => !!s.needsApproval);
     const sentWithHeader = () => listener.requests.filter((r) => r.headers['x-added'] !== undefined).length;
     assert.equal(sentWithHeader(), 0);

@@ -39,7 +39,7 @@ const LINE_OPS: Record<string, LineOp> = {
     const out = [...l];
     const i = r.at % Math.max(1, l.length);
     const j = r.to % Math.max(1, l.length);
-    [out[i], out[j]] = [out[j], out[i]];
+    [out[i], out[j]] = [l[j] ?? '', l[i] ?? ''];
     return out;
   },
   insert: (l, r) => {
@@ -96,7 +96,8 @@ export function mutated(seeds: readonly string[], tokens: readonly string[], max
   return fc.tuple(fc.constantFrom(...seeds), fc.array(fc.oneof({ weight: 3, arbitrary: lineOp }, { weight: 1, arbitrary: textOp }), { minLength: 1, maxLength: maxOps })).map(([text, ops]) => {
     let out = text;
     for (const o of ops) {
-      out = o.kind === 'line' ? LINE_OPS[o.op](out.split('\n'), o).join('\n') : TEXT_OPS[o.op](out, o);
+      // o.op is one of the keys of its table.
+      out = o.kind === 'line' ? LINE_OPS[o.op]!(out.split('\n'), o).join('\n') : TEXT_OPS[o.op]!(out, o);
     }
     return out;
   });

@@ -149,7 +149,7 @@ describe('hardening: the path race (a folder swapped with a link out, in a loop)
       const worker = async () => {
         while (next < plan.length) {
           const i = next++;
-          const kind = plan[i];
+          const kind = plan[i]!;
           const r = await attempt(kind, i);
           const s = stats.get(kind)!;
           s.attempts++;

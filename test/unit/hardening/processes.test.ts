@@ -94,7 +94,7 @@ describe('hardening: processes do not outlive their Bash call', function () {
       TRICKS.map(([, trick], i) => runProcess('bash', ['-c', `${trick(`sleep ${tokens[i]}`)}\necho compiled`], { cwd: ws.root, timeoutMs: 60_000 })),
     );
     assert.deepEqual(
-      runs.map((r, i) => ({ out: r.stdout.trim().split('\n').at(-1), left: r.stop.stopped.some((p) => p.command.includes(tokens[i])), orphans: processesWith(tokens[i]).length })),
+      runs.map((r, i) => ({ out: r.stdout.trim().split('\n').at(-1), left: r.stop.stopped.some((p) => p.command.includes(tokens[i]!)), orphans: processesWith(tokens[i]!).length })),
       TRICKS.map(() => ({ out: 'compiled', left: true, orphans: 0 })),
     );
     // A timeout stops the run and everything it started, a process ignoring SIGTERM included.

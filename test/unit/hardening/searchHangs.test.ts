@@ -108,7 +108,7 @@ async function runAttacks(attacks: Attack[], ws: Workspace, ctx: ToolContext, la
     return out;
   }).finally(() => clearInterval(probe));
   attacks.forEach((a, i) => {
-    const r = results[i];
+    const r = results[i]!; // one result for each attack
     assert.equal(r.ok, a.ok, `${label} ${a.name}: ${r.text.slice(0, 300)}`);
     if (typeof a.expect === 'function') assert.equal(r.text, a.expect(ws), `${label} ${a.name}`);
     else assert.match(r.text, a.expect, `${label} ${a.name}`);

@@ -57,12 +57,16 @@ describe('hardening: tool call integrity', function () {
   const cards = (s: ChatSession): ToolCallRecord[] => s.views().flatMap((v) => v.blocks.flatMap((b) => (b.kind === 'tool' ? [b.call] : [])));
   const notices = (s: ChatSession): string[] => s.views().flatMap((v) => v.blocks.flatMap((b) => (b.kind === 'notice' ? [b.text] : [])));
   /** The ids of an assistant message's tool_use blocks, and of the tool_results answering them. */
-  const pairing = (messages: Array<{ role: string; content: unknown }>, at: number) => ({
-    uses: (messages[at].content as Array<{ type: string; id?: string }>).filter((b) => b.type === 'tool_use').map((b) => b.id),
-    results: (messages[at + 1].content as Array<{ type: string; tool_use_id?: string; is_error?: boolean; content?: unknown }>)
-      .filter((b) => b.type === 'tool_result')
-      .map((b) => ({ id: b.tool_use_id, is_error: b.is_error, text: typeof b.content === 'string' ? b.content : JSON.stringify(b.content) })),
-  });
+  const pairing = (messages: Array<{ role: string; content: unknown }>, at: number) => {
+    const [assistant, user] = [messages[at], messages[at + 1]];
+    assert.ok(assistant && user, `messages ${at} and ${at + 1} of ${messages.length}`);
+    return {
+      uses: (assistant.content as Array<{ type: string; id?: string }>).filter((b) => b.type === 'tool_use').map((b) => b.id),
+      results: (user.content as Array<{ type: string; tool_use_id?: string; is_error?: boolean; content?: unknown }>)
+        .filter((b) => b.type === 'tool_result')
+        .map((b) => ({ id: b.tool_use_id, is_error: b.is_error, text: typeof b.content === 'string' ? b.content : JSON.stringify(b.content) })),
+    };
+  };
 
   it('two tool_use blocks with the same id: neither runs, both get an error, and the next request is valid', async () => {
     const target = path.join(ws, 'lib/app.ex');
@@ -136,10 +140,10 @@ describe('hardening: tool call integrity', function () {
     assert.deepStrictEqual(answers(), ['200', '200', '200'], 'every request was accepted');
     const first = pairing(requests[2].messages, 1);
     const second = pairing(requests[2].messages, 3);
-    assert.deepStrictEqual([first.results[0].is_error, first.results[0].id], [undefined, 'toolu_again']);
+    assert.deepStrictEqual(first.results.map((r) => [r.is_error, r.id]), [[undefined, 'toolu_again']]);
     assert.notEqual(second.uses[0], 'toolu_again');
-    assert.deepStrictEqual([second.results[0].is_error, second.results[0].id], [true, second.uses[0]]);
-    assert.match(second.results[0].text, /earlier tool call/);
+    assert.deepStrictEqual(second.results.map((r) => [r.is_error, r.id]), [[true, second.uses[0]]]);
+    assert.match(second.results[0]!.text, /earlier tool call/);
     // The next question carries the whole conversation again without a 400.
     server.enqueue(turn.text('still fine'));
     await s.send('and now?');

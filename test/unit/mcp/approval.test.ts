@@ -21,7 +21,13 @@ function parse(entries: Record<string, unknown>): McpServerSpec[] {
   assert.deepEqual(problems, []);
   return servers;
 }
-const one = (entry: unknown): McpServerSpec => parse({ svc: entry })[0];
+/** The one server of `entries`; fails the test when there is not exactly one. */
+function onlyServer(entries: Record<string, unknown>): McpServerSpec {
+  const [spec, ...rest] = parse(entries);
+  assert.ok(spec && rest.length === 0, `one server from ${JSON.stringify(entries)}`);
+  return spec;
+}
+const one = (entry: unknown): McpServerSpec => onlyServer({ svc: entry });
 
 class MemoryMemento implements ApprovalMemento {
   readonly data = new Map<string, unknown>();
@@ -47,7 +53,7 @@ describe('MCP approvals of repository servers', () => {
     ].map((e) => definitionHash(one(e)));
     const stdio = { command: 'npx', args: ['-y', 'pkg'], env: { X: '1' } };
     const stdioChanged = [{ ...stdio, args: ['-y', 'pkg2'] }, { ...stdio, command: 'bunx' }, { ...stdio, env: { X: '2' } }, { ...stdio, cwd: 'sub' }].map((e) => definitionHash(one(e)));
-    const renamed = definitionHash(parse({ other: base })[0]);
+    const renamed = definitionHash(onlyServer({ other: base }));
     const all = [h, ...changed, definitionHash(one(stdio)), ...stdioChanged, renamed];
     assert.equal(new Set(all).size, all.length);
   });

@@ -58,7 +58,7 @@ describe('MCP configuration', () => {
     const { servers, problems } = await collectServers({ folders: [dir], settings: { mine: { type: 'http', url: 'http://127.0.0.1:9/mcp' } } });
     assert.deepEqual(servers.map((s) => [s.name, s.source]), [['mine', 'settings']]);
     assert.equal(problems.length, 1);
-    assert.match(problems[0], new RegExp(`^${dir.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}/\\.mcp\\.json: invalid JSON`));
+    assert.match(problems[0]!, new RegExp(`^${dir.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}/\\.mcp\\.json: invalid JSON`));
   });
 
   it('merges settings, .mcp.json files of several folders and Tidewave discovery, first source winning', async () => {

@@ -7,7 +7,7 @@ import { IdeServer, workspaceFoldersTool, type IdeLockFile } from '../../../src/
 import { connectWebSocket } from '../../../src/core/mcp/wsTransport';
 import type { ApprovalRequest, FileDiagnostics, Tool } from '../../../src/core/tools/types';
 import { textResult } from '../../../src/core/tools/types';
-import { toolContext } from './helpers';
+import { textOf, toolContext } from './helpers';
 
 const DIAGNOSTICS: FileDiagnostics[] = [
   {
@@ -113,11 +113,11 @@ describe('the ide MCP server for the Claude Code CLI', function () {
         ],
       );
       const all = await client.callTool({ name: 'getDiagnostics', arguments: {} });
-      assert.deepEqual(JSON.parse((all.content as Array<{ text: string }>)[0].text), DIAGNOSTICS);
+      assert.deepEqual(JSON.parse(textOf(all as { content: Array<{ type: string; text?: string }> })), DIAGNOSTICS);
       const none = await client.callTool({ name: 'getDiagnostics', arguments: { uri: 'file:///work/app/lib/other.ex' } });
       assert.deepEqual(none.content, [{ type: 'text', text: '[]' }]);
       const folders = await client.callTool({ name: 'getWorkspaceFolders', arguments: {} });
-      assert.deepEqual(JSON.parse((folders.content as Array<{ text: string }>)[0].text), {
+      assert.deepEqual(JSON.parse(textOf(folders as { content: Array<{ type: string; text?: string }> })), {
         success: true,
         folders: [{ name: 'app', uri: 'file:///work/app', path: '/work/app' }],
         rootPath: '/work/app',

@@ -49,7 +49,7 @@ describe('MCP against a Tidewave-like server', function () {
     const getLogs = manager.tools().find((t) => t.name === 'mcp__tidewave__get_logs');
     assert.deepEqual(
       getLogs && { kind: getLogs.kind, readOnly: getLogs.readOnly, schema: getLogs.inputSchema },
-      { kind: 'mcp', readOnly: false, schema: TIDEWAVE_TOOLS[0].inputSchema },
+      { kind: 'mcp', readOnly: false, schema: TIDEWAVE_TOOLS[0]!.inputSchema },
     );
     // The SDK tried its GET stream once, got 405 and carried on; no request carried an Origin header.
     await tw.waitForRequest((r) => r.method === 'GET');

@@ -32,6 +32,7 @@ describe('model client', () => {
       ['blockStart', 'textDelta', 'blockStop', 'blockStart', 'inputJsonDelta', 'inputJsonDelta', 'inputJsonDelta', 'inputJsonDelta', 'blockStop'],
     );
     const sent = server.requests[0];
+    assert.ok(sent, 'the request reached the server');
     assert.deepStrictEqual([sent.headers.authorization, sent.headers['anthropic-version'], sent.body.stream], [`Bearer ${KEY}`, '2026-10-21', true]);
   });
 

@@ -20,7 +20,7 @@ function parseSse(text: string): Array<{ event: string; data: any }> { // eslint
     .slice(0, -2)
     .split('\n\n')
     .map((chunk) => {
-      const [e, d, ...rest] = chunk.split('\n');
+      const [e = '', d = '', ...rest] = chunk.split('\n');
       assert.deepStrictEqual(rest, []);
       assert.match(e, /^event: [a-z_]+$/);
       assert.match(d, /^data: \{/);
@@ -64,9 +64,9 @@ describe('scripted model server: the Messages API wire format', () => {
       ],
     );
     assert.ok(events.every((e) => e.data.type === e.event));
-    const start = events[0].data.message;
+    const start = events[0]!.data.message;
     assert.deepStrictEqual({ content: start.content, stop_reason: start.stop_reason, role: start.role, output: start.usage.output_tokens }, { content: [], stop_reason: null, role: 'assistant', output: 1 });
-    assert.deepStrictEqual(events[9].data.content_block, { type: 'tool_use', id: 'toolu_1', name: 'Read', input: {} });
+    assert.deepStrictEqual(events[9]!.data.content_block, { type: 'tool_use', id: 'toolu_1', name: 'Read', input: {} });
     const json = events.filter((e) => e.data.delta?.type === 'input_json_delta').map((e) => e.data.delta.partial_json);
     assert.equal(json[0], '');
     assert.deepStrictEqual(JSON.parse(json.join('')), { file_path: '/a/b.ex', limit: 20 });
@@ -134,7 +134,12 @@ describe('scripted model server: the Messages API wire format', () => {
     await fs.writeFile(script, JSON.stringify({ turns: [turn.text('from the file')], fallback: 'echo' }));
     const child = spawn(process.execPath, [path.resolve(__dirname, '../../support/scriptedModelServer.js'), '--port', '0', '--script', script], { stdio: ['ignore', 'pipe', 'inherit'] });
     try {
-      const url = await new Promise<string>((resolve) => child.stdout.on('data', (d: Buffer) => /listening on (\S+)/.exec(d.toString()) && resolve(/listening on (\S+)/.exec(d.toString())![1])));
+      const url = await new Promise<string>((resolve) =>
+        child.stdout.on('data', (d: Buffer) => {
+          const listening = /listening on (\S+)/.exec(d.toString());
+          if (listening) resolve(listening[1]!);
+        }),
+      );
       const text = async () => parseSse(await (await fetch(`${url}/v1/messages`, { method: 'POST', headers, body: JSON.stringify(ask()) })).text()).filter((e) => e.data.delta?.type === 'text_delta').map((e) => e.data.delta.text).join('');
       assert.equal(await text(), 'from the file');
       await fetch(`${url}/__scripted/turns`, { method: 'POST', body: JSON.stringify([turn.text('posted turn')]) });

@@ -41,7 +41,11 @@ function machine(dir: string, o: { present: string[]; root?: boolean; sudo?: boo
     if (pkg === 'libkrb5-dev') {
       fs.mkdirSync(path.join(sysroot, 'usr/include/gssapi'), { recursive: true });
       fs.writeFileSync(path.join(sysroot, 'usr/include/gssapi/gssapi.h'), '');
-    } else for (const c of COMMANDS[pkg]) script(path.join(bin, c), 'exit 0');
+    } else {
+      const commands = COMMANDS[pkg];
+      if (!commands) throw new Error(`the fake machine knows no commands of ${pkg}`);
+      for (const c of commands) script(path.join(bin, c), 'exit 0');
+    }
   };
   o.present.forEach(install);
   fs.symlinkSync(hostTool('env'), path.join(bin, 'env'));

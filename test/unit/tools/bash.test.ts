@@ -94,6 +94,7 @@ describe('Bash', function () {
     const w = watching(ws.ctx, /pids (\d+) (\d+)/);
     const result = call('Bash', { command: 'sleep 300 & a=$!; setsid sleep 301 & b=$!; echo "pids $a $b"; wait', timeout: 1500 }, w.ctx);
     const [, a, b] = (await w.seen).map(Number);
+    assert.ok(a && b, 'the two pids');
     assert.deepEqual([alive(a), alive(b)], [true, true]);
     assert.deepEqual(await result, {
       ok: false,

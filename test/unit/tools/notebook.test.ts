@@ -69,7 +69,7 @@ describe('NotebookEdit (headless JSON)', () => {
     );
     // Position ids work for notebooks without ids.
     assert.equal((await call('NotebookEdit', { notebook_path: nb, cell_id: 'cell-1', new_source: 'y' }, ws.ctx)).ok, true);
-    assert.deepEqual(cells()[1].source, ['y']);
+    assert.deepEqual(cells()[1]?.source, ['y']);
   });
 
   it('uses the editor notebook API when the host provides one', async () => {

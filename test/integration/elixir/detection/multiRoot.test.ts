@@ -26,7 +26,7 @@ describe('mix project detection in a multi-root workspace', () => {
       ],
     );
     assert.strictEqual(elixir.summary(), 'Mix app service · Tidewave');
-    assert.strictEqual(elixir.projectOf(vscode.Uri.file(path.join(folders[1], 'index.html'))), undefined);
+    assert.strictEqual(elixir.projectOf(vscode.Uri.file(path.join(folders[1]!, 'index.html'))), undefined);
     assert.match(elixir.promptSection() ?? '', /Tidewave runs inside the app in dev/);
   });
 });

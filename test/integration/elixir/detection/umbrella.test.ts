@@ -7,6 +7,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { elixirService, runtime } from '../helpers';
+import { firstFolder } from '../../workspace';
 
 describe('mix project detection in an umbrella', () => {
   before(() => {
@@ -16,7 +17,7 @@ describe('mix project detection in an umbrella', () => {
   });
 
   it('reads the umbrella and its apps, and attributes app files to it', async () => {
-    const root = vscode.workspace.workspaceFolders![0].uri.fsPath;
+    const root = firstFolder().uri.fsPath;
     const elixir = await elixirService(await runtime());
     assert.deepStrictEqual(
       elixir.projects().map((p) => ({ root: p.root, kind: p.kind, apps: p.apps.map((a) => a.name), phoenix: p.features.phoenix, tv: p.toolVersions.elixir })),
@@ -28,7 +29,7 @@ describe('mix project detection in an umbrella', () => {
 
   it('follows edits to mix.exs: a new app appears without a reload', async () => {
     const elixir = await elixirService(await runtime());
-    const root = vscode.workspace.workspaceFolders![0].uri.fsPath;
+    const root = firstFolder().uri.fsPath;
     const appDir = vscode.Uri.file(path.join(root, 'apps/zz_scratch_app'));
     const changed = new Promise<void>((resolve) => {
       const sub = elixir.onDidChange((projects) => {

@@ -10,6 +10,7 @@ import type { ElixirService } from '../../../../src/vscode/elixir';
 import { COMMANDS } from '../../../../src/vscode/ids';
 import type { Runtime } from '../../../../src/vscode/runtime';
 import { elixirService, runtime } from '../helpers';
+import { firstFolder } from '../../workspace';
 
 const UNUSED = 'variable "unused" is unused (if the variable is not meant to be used, prefix it with an underscore)';
 
@@ -25,7 +26,7 @@ describe('editor actions (plain_mix)', function () {
   before(async () => {
     rt = await runtime();
     elixir = await elixirService(rt);
-    const root = vscode.workspace.workspaceFolders![0].uri.fsPath;
+    const root = firstFolder().uri.fsPath;
     counter = vscode.Uri.file(path.join(root, 'lib/plain_mix/counter.ex'));
     assert.ok(rt.services.chat, 'services.chat is registered');
     sub = rt.services.chat.backend.onMessage((m: HostMessage) => {
@@ -70,7 +71,8 @@ describe('editor actions (plain_mix)', function () {
       ours.map((a) => [a.title, a.kind?.value]),
       [['Ask Elixir Agent to fix', 'quickfix']],
     );
-    const text = String(await vscode.commands.executeCommand(ours[0].command!.command, ...(ours[0].command!.arguments ?? [])));
+    const command = ours[0]!.command!;
+    const text = String(await vscode.commands.executeCommand(command.command, ...(command.arguments ?? [])));
     assert.match(text, new RegExp(`^Fix this problem in \`lib/plain_mix/counter\\.ex\`:\\n\\nWarning at line 5, column 5 \\(mix\\): ${UNUSED.replace(/[()]/g, '\\$&')}\\n\\nThe code around it \\(lines 2-8\\):`));
   });
 });

@@ -13,6 +13,7 @@ import type { ElixirService } from '../../../../src/vscode/elixir';
 import { COMMANDS } from '../../../../src/vscode/ids';
 import type { Runtime } from '../../../../src/vscode/runtime';
 import { elixirService, getDiagnostics, modelSeesDiagnostics, runtime, until } from '../helpers';
+import { firstFolder } from '../../workspace';
 
 const FAKE = {
   message: 'IO.inspect left in code: remove the debugging call before committing.',
@@ -40,7 +41,7 @@ describe('language client (fake LSP server over stdio)', function () {
   before(async () => {
     rt = await runtime();
     elixir = await elixirService(rt);
-    root = vscode.workspace.workspaceFolders![0].uri.fsPath;
+    root = firstFolder().uri.fsPath;
     debugFile = vscode.Uri.file(path.join(root, 'lib/plain_mix/debug.ex'));
     dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ea-fake-lsp-'));
     logFile = path.join(dir, 'events.jsonl');
@@ -68,7 +69,7 @@ describe('language client (fake LSP server over stdio)', function () {
     await until(() => status().clients.some((c) => c.state === 'running'), [elixir.languageServer.onDidChange], 'the language server to run');
     assert.deepStrictEqual(status(), { reason: undefined, clients: [{ root, server: 'Expert', command: wrapper, state: 'running' }] });
     const [init] = log();
-    assert.deepStrictEqual([init.event, init.args, init.rootUri], ['initialize', ['--stdio'], vscode.Uri.file(root).toString()]);
+    assert.deepStrictEqual([init?.event, init?.args, init?.rootUri], ['initialize', ['--stdio'], vscode.Uri.file(root).toString()]);
 
     await vscode.window.showTextDocument(await vscode.workspace.openTextDocument(debugFile));
     await until(() => fakeDiagnostics().length > 0, [vscode.languages.onDidChangeDiagnostics], 'the server to publish diagnostics');
@@ -80,16 +81,18 @@ describe('language client (fake LSP server over stdio)', function () {
     const all = await getDiagnostics(elixir);
     assert.deepStrictEqual(all.find((f) => f.uri === debugFile.toString())?.diagnostics, [FAKE]);
     const toolResult = await modelSeesDiagnostics(rt, debugFile);
-    assert.deepStrictEqual(JSON.parse(toolResult.split('\n')[0]), [{ uri: debugFile.toString(), diagnostics: [FAKE] }]);
+    assert.deepStrictEqual(JSON.parse(toolResult.split('\n')[0]!), [{ uri: debugFile.toString(), diagnostics: [FAKE] }]);
   });
 
   it('restarts on command, with a new server process', async () => {
     const before = log().filter((e) => e.event === 'initialize');
+    const running = before.at(-1);
+    assert.ok(running, 'a server was started');
     const result = (await vscode.commands.executeCommand(COMMANDS.restartLanguageServer)) as ReturnType<typeof status>;
     assert.deepStrictEqual(result.clients.map((c) => [c.server, c.state]), [['Expert', 'running']]);
     const inits = log().filter((e) => e.event === 'initialize');
     assert.strictEqual(inits.length, before.length + 1);
-    assert.notStrictEqual(inits[inits.length - 1].pid, before[before.length - 1].pid);
+    assert.notStrictEqual(inits.at(-1)!.pid, running.pid);
     assert.ok(log().some((e) => e.event === 'shutdown'), 'the old server was shut down');
   });
 

@@ -15,6 +15,7 @@ import type { MixRunSummary } from '../../../../src/vscode/elixir/mixSource';
 import { COMMANDS } from '../../../../src/vscode/ids';
 import type { Runtime } from '../../../../src/vscode/runtime';
 import { elixirService, getDiagnostics, modelSeesDiagnostics, runtime } from '../helpers';
+import { firstFolder } from '../../workspace';
 
 const UNUSED = 'variable "unused" is unused (if the variable is not meant to be used, prefix it with an underscore)';
 
@@ -54,7 +55,7 @@ describe('Elixir in a dependency-free mix project (plain_mix)', function () {
   before(async () => {
     rt = await runtime();
     elixir = await elixirService(rt);
-    root = vscode.workspace.workspaceFolders![0].uri.fsPath;
+    root = firstFolder().uri.fsPath;
     assert.strictEqual(path.basename(root), 'plain_mix', 'the suite must open test/fixtures/plain_mix');
     counter = vscode.Uri.file(path.join(root, 'lib/plain_mix/counter.ex'));
     scratch = vscode.Uri.file(path.join(root, 'lib/plain_mix/scratch_agent_test.ex'));
@@ -105,11 +106,11 @@ describe('Elixir in a dependency-free mix project (plain_mix)', function () {
       mixDiagnostics(scratch).map((d) => d.slice(0, 5)),
       [['Error', 1, 2, 29, 'CompileError']],
     );
-    assert.match(String(mixDiagnostics(scratch)[0][5]), /^undefined function missing_fun\/0/);
+    assert.match(String(mixDiagnostics(scratch)[0]![5]), /^undefined function missing_fun\/0/);
 
     // Two runs back to back: the first is cancelled (its process tree killed), the second reports.
     const [first, second] = await Promise.all([elixir.mix.run(), elixir.mix.run()]);
-    assert.deepStrictEqual([first[0].cancelled, second[0].cancelled, second[0].errors], [true, false, 1]);
+    assert.deepStrictEqual([first[0]?.cancelled, second[0]?.cancelled, second[0]?.errors], [true, false, 1]);
 
     const fixed = nextRun();
     await editor.edit((b) => b.replace(new vscode.Range(1, 0, 1, doc.lineAt(1).text.length), '  def call, do: :ok'));
@@ -123,7 +124,7 @@ describe('Elixir in a dependency-free mix project (plain_mix)', function () {
     await removeScratch();
     await elixir.mix.run();
     const toolResult = await modelSeesDiagnostics(rt, counter);
-    assert.deepStrictEqual(JSON.parse(toolResult.split('\n')[0]), [
+    assert.deepStrictEqual(JSON.parse(toolResult.split('\n')[0]!), [
       {
         uri: counter.toString(),
         diagnostics: [{ message: UNUSED, severity: 'Warning', range: { start: { line: 4, character: 4 }, end: { line: 4, character: 41 } }, source: 'mix' }],
