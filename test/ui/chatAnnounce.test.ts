@@ -7,42 +7,26 @@
  * Run: npm run build && npx tsc -p test/ui/tsconfig.json && npx mocha --timeout 60000 out/test/ui/chatAnnounce.test.js
  */
 import * as assert from 'node:assert/strict';
-import type { Browser } from 'playwright-core';
 import type { AccessibilityView } from '../../src/shared/protocol';
-import { ChatPage, launchBrowser, startServer } from './webview-harness/harness';
+import { useChatPage, type ChatPage } from './webview-harness/harness';
 import { assistantMessage, state, toolCall, userMessage } from './webview-harness/fixtures';
 
 const DEFAULTS: AccessibilityView = { screenReader: false, reduceMotion: 'auto', verbose: true, announceApprovals: true };
 
 describe('chat webview: announcements, accessibility settings and focus (harness)', function () {
   this.timeout(60_000);
-  let browser: Browser;
-  let server: { url: string; close(): Promise<void> };
   let chat: ChatPage;
 
   /** Everything the live region said, in order (recorded in the page). */
   const announcements = () => chat.page.evaluate(() => (window as unknown as { __said: string[] }).__said);
 
-  before(async () => {
-    server = await startServer();
-    browser = await launchBrowser();
-  });
-  after(async () => {
-    await browser?.close();
-    await server?.close();
-  });
-  beforeEach(async () => {
-    chat = await ChatPage.open(browser, server.url);
+  useChatPage(async (opened) => {
+    chat = opened;
     await chat.page.evaluate(() => {
       const said: string[] = ((window as unknown as { __said: string[] }).__said = []);
       const live = document.querySelector('[data-testid=announcer]')!;
       new MutationObserver(() => live.textContent && said.push(live.textContent)).observe(live, { childList: true, characterData: true, subtree: true });
     });
-  });
-  afterEach(async function () {
-    if (this.currentTest?.state === 'failed') await chat.screenshot(`failed-${this.currentTest.title}`);
-    assert.deepEqual({ errors: chat.pageErrors, dialogs: chat.dialogs, csp: await chat.cspViolations() }, { errors: [], dialogs: [], csp: [] });
-    await chat.close();
   });
 
   /** Streams an answer, asks for one approval, then finishes; returns what was announced. */

@@ -4,9 +4,8 @@
  * as they start and end, and hidden once none runs.
  */
 import * as assert from 'node:assert/strict';
-import type { Browser } from 'playwright-core';
 import type { BackgroundTaskView } from '../../src/shared/protocol';
-import { ChatPage, launchBrowser, startServer } from './webview-harness/harness';
+import { useChatPage, type ChatPage } from './webview-harness/harness';
 import { state, userMessage } from './webview-harness/fixtures';
 
 const task = (id: string, command: string, extra: Partial<BackgroundTaskView> = {}): BackgroundTaskView => ({
@@ -21,25 +20,9 @@ const task = (id: string, command: string, extra: Partial<BackgroundTaskView> = 
 
 describe('chat webview: background tasks (harness)', function () {
   this.timeout(60_000);
-  let browser: Browser;
-  let server: { url: string; close(): Promise<void> };
   let chat: ChatPage;
-
-  before(async () => {
-    server = await startServer();
-    browser = await launchBrowser();
-  });
-  after(async () => {
-    await browser?.close();
-    await server?.close();
-  });
-  beforeEach(async () => {
-    chat = await ChatPage.open(browser, server.url);
-  });
-  afterEach(async function () {
-    if (this.currentTest?.state === 'failed') await chat.screenshot(`failed-${this.currentTest.title}`);
-    assert.deepEqual({ errors: chat.pageErrors, dialogs: chat.dialogs, csp: await chat.cspViolations() }, { errors: [], dialogs: [], csp: [] });
-    await chat.close();
+  useChatPage((opened) => {
+    chat = opened;
   });
 
   it('lists running background tasks with a stop button, posts the stop, and hides the bar when none runs', async () => {

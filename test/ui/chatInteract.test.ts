@@ -4,34 +4,17 @@
  * and the UI state that survives a reload.
  */
 import * as assert from 'node:assert/strict';
-import type { Browser } from 'playwright-core';
 import type { WebviewMessage } from '../../src/shared/protocol';
-import { ChatPage, launchBrowser, startServer } from './webview-harness/harness';
+import { useChatPage, type ChatPage } from './webview-harness/harness';
 import { assistantMessage, EDIT_DIFF, longConversation, state, toolCall, userMessage } from './webview-harness/fixtures';
 
 const userPosts = (chat: ChatPage): WebviewMessage[] => chat.messages.filter((m) => m.type !== 'ready' && m.type !== 'mentionQuery' && m.type !== 'focus');
 
 describe('chat webview: interactions (harness)', function () {
   this.timeout(60_000);
-  let browser: Browser;
-  let server: { url: string; close(): Promise<void> };
   let chat: ChatPage;
-
-  before(async () => {
-    server = await startServer();
-    browser = await launchBrowser();
-  });
-  after(async () => {
-    await browser?.close();
-    await server?.close();
-  });
-  beforeEach(async () => {
-    chat = await ChatPage.open(browser, server.url);
-  });
-  afterEach(async function () {
-    if (this.currentTest?.state === 'failed') await chat.screenshot(`failed-${this.currentTest.title}`);
-    assert.deepEqual({ errors: chat.pageErrors, dialogs: chat.dialogs, csp: await chat.cspViolations() }, { errors: [], dialogs: [], csp: [] });
-    await chat.close();
+  useChatPage((opened) => {
+    chat = opened;
   });
 
   it('approves a tool call from its card, then shows it running and done with its output and diff', async () => {

@@ -4,31 +4,14 @@
  * Run: npm run build && npx tsc -p test/ui/tsconfig.json && npx mocha --timeout 60000 out/test/ui/chatRender.test.js
  */
 import * as assert from 'node:assert/strict';
-import type { Browser } from 'playwright-core';
-import { ChatPage, launchBrowser, startServer } from './webview-harness/harness';
+import { useChatPage, type ChatPage } from './webview-harness/harness';
 import { assistantMessage, env, persona, state, toolCall, userMessage } from './webview-harness/fixtures';
 
 describe('chat webview: rendering (harness)', function () {
   this.timeout(60_000);
-  let browser: Browser;
-  let server: { url: string; close(): Promise<void> };
   let chat: ChatPage;
-
-  before(async () => {
-    server = await startServer();
-    browser = await launchBrowser();
-  });
-  after(async () => {
-    await browser?.close();
-    await server?.close();
-  });
-  beforeEach(async () => {
-    chat = await ChatPage.open(browser, server.url);
-  });
-  afterEach(async function () {
-    if (this.currentTest?.state === 'failed') await chat.screenshot(`failed-${this.currentTest.title}`);
-    assert.deepEqual({ errors: chat.pageErrors, dialogs: chat.dialogs, csp: await chat.cspViolations() }, { errors: [], dialogs: [], csp: [] });
-    await chat.close();
+  useChatPage((opened) => {
+    chat = opened;
   });
 
   it('shows the persona, its tools, the project and MCP state, and a welcome with Elixir examples', async () => {
@@ -212,7 +195,8 @@ describe('chat webview: rendering (harness)', function () {
   });
 
   it('renders in the light and high-contrast themes with theme colours', async () => {
-    await chat.page.goto(`${server.url}/?theme=light`);
+    const harness = new URL(chat.page.url()).origin;
+    await chat.page.goto(`${harness}/?theme=light`);
     await chat.waitForPosted((m) => m.type === 'ready');
     const answer = assistantMessage('Use `Ecto.Multi`:\n\n```elixir\nMulti.new()\n|> Multi.insert(:user, changeset)\n|> Repo.transaction()\n```', { usage: { inputTokens: 900, outputTokens: 120, cacheReadTokens: 0, cacheWriteTokens: 0, costUsd: 0.004 } });
     await chat.push({ type: 'state', state: state({ messages: [userMessage('How do I insert atomically?'), answer] }) });
@@ -228,7 +212,7 @@ describe('chat webview: rendering (harness)', function () {
     assert.deepEqual(colors, { body: 'vscode-light', bubble: 'rgb(255, 255, 255)', dot: 'rgb(101, 45, 144)', code: 'rgb(255, 255, 255)', title: 'rgb(214, 126, 0)' });
     await chat.screenshot('answer-light');
     // High contrast: borders from contrastBorder around cards and blocks.
-    await chat.page.goto(`${server.url}/?theme=hc`);
+    await chat.page.goto(`${harness}/?theme=hc`);
     await chat.push({ type: 'state', state: state({ messages: [userMessage('How do I insert atomically?'), answer, assistantMessage('', { blocks: [{ kind: 'tool', call: toolCall({ status: 'awaiting-approval', approval: { title: 'Read a file outside the workspace?' } }) }] })] }) });
     await chat.page.locator('.tool-card').waitFor();
     const hc = await chat.page.evaluate(() => [getComputedStyle(document.querySelector('.code-block')!).borderTopColor, getComputedStyle(document.querySelector('.user-bubble')!).borderTopColor]);

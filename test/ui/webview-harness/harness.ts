@@ -5,6 +5,7 @@
  * lets a test push HostMessages. Fast UI tests of rendering, streaming,
  * approvals, virtualization and the hostile corpus run here.
  */
+import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as http from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -159,4 +160,36 @@ export class ChatPage {
   async close(): Promise<void> {
     await this.page.context().close();
   }
+}
+
+/**
+ * The mocha hooks of a harness test file: one server and one browser for the
+ * file, a fresh chat page for each test (handed to `opened`, which may prepare
+ * it), and after each test a screenshot when it failed and the check that the
+ * page raised no error, opened no dialog and broke no CSP rule.
+ */
+export function useChatPage(opened: (chat: ChatPage) => void | Promise<void>): void {
+  let browser: Browser | undefined;
+  let server: { url: string; close(): Promise<void> } | undefined;
+  let chat: ChatPage | undefined;
+  before(async () => {
+    server = await startServer();
+    browser = await launchBrowser();
+  });
+  after(async () => {
+    await browser?.close();
+    await server?.close();
+  });
+  beforeEach(async () => {
+    assert.ok(browser && server, 'the browser and the harness server started');
+    chat = await ChatPage.open(browser, server.url);
+    await opened(chat);
+  });
+  afterEach(async function () {
+    if (!chat) return;
+    if (this.currentTest?.state === 'failed') await chat.screenshot(`failed-${this.currentTest.title}`);
+    assert.deepEqual({ errors: chat.pageErrors, dialogs: chat.dialogs, csp: await chat.cspViolations() }, { errors: [], dialogs: [], csp: [] });
+    await chat.close();
+    chat = undefined;
+  });
 }
