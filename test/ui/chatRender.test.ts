@@ -170,6 +170,18 @@ describe('chat webview: rendering (harness)', function () {
     await chat.screenshot('errors-dark');
   });
 
+  it('a tool card says which rule of which settings file decided it (denied, allowed)', async () => {
+    const denied = toolCall({ name: 'Read', summary: '.env', status: 'denied', isError: true, output: 'Denied by the approval policy.', decidedBy: 'denied by `Read(./.env)` in .claude/settings.json' });
+    const allowed = toolCall({ name: 'Bash', summary: 'mix test', input: { command: 'mix test' }, status: 'done', output: '4 tests, 0 failures', decidedBy: 'allowed by `Bash(mix test:*)` in .claude/settings.json' });
+    await chat.push({ type: 'state', state: state({ messages: [userMessage('Run the tests'), assistantMessage('', { blocks: [{ kind: 'tool', call: denied }, { kind: 'tool', call: allowed }] })] }) });
+    for (const head of await chat.page.locator('.tool-card .tool-head').all()) await head.click();
+    assert.deepEqual(await chat.page.locator('.tool-card .tool-decided-by').allTextContents(), [
+      'Denied by `Read(./.env)` in .claude/settings.json',
+      'Allowed by `Bash(mix test:*)` in .claude/settings.json',
+    ]);
+    await chat.screenshot('tool-decided-by');
+  });
+
   it('shows helpful empty states: no API key, Restricted Mode, no mix project, no agent files', async () => {
     const bundled = persona({ name: 'elixir-expert', source: 'bundled', color: 'blue' });
     await chat.push({
