@@ -39,6 +39,11 @@ export function h<K extends keyof HTMLElementTagNameMap>(tag: K, props: Props = 
   return el;
 }
 
+/** Text whose `backticked` parts show as code (rule names, commands); still no HTML is parsed. */
+export function withCode(text: string): Array<Node | string> {
+  return text.split('`').map((part, i) => (i % 2 === 1 ? h('code', { text: part }) : part));
+}
+
 /** A codicon glyph, hidden from screen readers (the button carries the label). */
 export function icon(name: string, extra = ''): HTMLElement {
   return h('i', { class: `codicon codicon-${name}${extra ? ' ' + extra : ''}`, attrs: { 'aria-hidden': 'true' } });

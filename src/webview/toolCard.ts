@@ -5,7 +5,7 @@
  * model never produces them (it cannot create buttons at all).
  */
 import type { ApprovalDecision, ToolCallStatus, ToolCallView } from '../shared/protocol';
-import { clear, h, icon, textButton } from './dom';
+import { clear, h, icon, textButton, withCode } from './dom';
 import { diffStats, renderDiff } from './diffView';
 import { SHORTCUTS } from './keys';
 import type { FileTarget } from './links';
@@ -208,7 +208,7 @@ export class ToolCard {
     clear(this.bodyEl);
     this.bodyEl.hidden = !expanded;
     if (!expanded) return;
-    if (call.decidedBy) this.bodyEl.append(h('div', { class: 'tool-decided-by' }, icon('law'), h('span', { text: capitalize(call.decidedBy) })));
+    if (call.decidedBy) this.bodyEl.append(h('div', { class: 'tool-decided-by' }, icon('law'), h('span', {}, ...withCode(capitalize(call.decidedBy)))));
     if (call.path) {
       const path = call.path;
       this.bodyEl.append(

@@ -171,14 +171,16 @@ describe('chat webview: rendering (harness)', function () {
   });
 
   it('a tool card says which rule of which settings file decided it (denied, allowed)', async () => {
-    const denied = toolCall({ name: 'Read', summary: '.env', status: 'denied', isError: true, output: 'Denied by the approval policy.', decidedBy: 'denied by `Read(./.env)` in .claude/settings.json' });
+    const denied = toolCall({ name: 'Read', summary: '.env', input: { file_path: '/work/app/.env' }, status: 'denied', isError: true, output: 'Denied by the approval policy: `Read(./.env)` in .claude/settings.json denies this call. Do not retry this call; ask the user if it is needed.', decidedBy: 'denied by `Read(./.env)` in .claude/settings.json' });
     const allowed = toolCall({ name: 'Bash', summary: 'mix test', input: { command: 'mix test' }, status: 'done', output: '4 tests, 0 failures', decidedBy: 'allowed by `Bash(mix test:*)` in .claude/settings.json' });
     await chat.push({ type: 'state', state: state({ messages: [userMessage('Run the tests'), assistantMessage('', { blocks: [{ kind: 'tool', call: denied }, { kind: 'tool', call: allowed }] })] }) });
     for (const head of await chat.page.locator('.tool-card .tool-head').all()) await head.click();
     assert.deepEqual(await chat.page.locator('.tool-card .tool-decided-by').allTextContents(), [
-      'Denied by `Read(./.env)` in .claude/settings.json',
-      'Allowed by `Bash(mix test:*)` in .claude/settings.json',
+      'Denied by Read(./.env) in .claude/settings.json',
+      'Allowed by Bash(mix test:*) in .claude/settings.json',
     ]);
+    // The rule shows as code; nothing in it is read as HTML.
+    assert.deepEqual(await chat.page.locator('.tool-card .tool-decided-by code').allTextContents(), ['Read(./.env)', 'Bash(mix test:*)']);
     await chat.screenshot('tool-decided-by');
   });
 

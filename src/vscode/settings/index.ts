@@ -79,14 +79,28 @@ export function registerClaudeSettings(rt: FeatureContext, options: { homeDir?: 
   };
   rt.track({ dispose: () => timer && clearTimeout(timer) });
 
+  // `.claude/**` and `.claude` (the folder appearing or going away: a checkout, a `rm -r .claude`); events for the
+  // other files there (agents, commands) are dropped. A narrower glob with braces missed the events in the real editor.
+  const relevant = (uri: vscode.Uri): boolean => {
+    const base = path.basename(uri.fsPath);
+    return base === '.claude' || base === 'settings.json' || base === 'settings.local.json';
+  };
+  const onEvent = (uri: vscode.Uri): void => {
+    if (relevant(uri)) schedule();
+  };
   const watch = (pattern: vscode.RelativePattern): void => {
     const w = rt.track(vscode.workspace.createFileSystemWatcher(pattern));
-    rt.track(w.onDidCreate(schedule));
-    rt.track(w.onDidChange(schedule));
-    rt.track(w.onDidDelete(schedule));
+    rt.track(w.onDidCreate(onEvent));
+    rt.track(w.onDidChange(onEvent));
+    rt.track(w.onDidDelete(onEvent));
   };
-  for (const folder of vscode.workspace.workspaceFolders ?? []) watch(new vscode.RelativePattern(folder, '.claude/settings{,.local}.json'));
+  for (const folder of vscode.workspace.workspaceFolders ?? []) {
+    watch(new vscode.RelativePattern(folder, '.claude/**'));
+    watch(new vscode.RelativePattern(folder, '.claude'));
+  }
+  // Outside the workspace, non-recursive watches only: never the whole home folder.
   watch(new vscode.RelativePattern(vscode.Uri.file(path.join(homeDir, '.claude')), 'settings.json'));
+  watch(new vscode.RelativePattern(vscode.Uri.file(homeDir), '.claude'));
   rt.track(vscode.workspace.onDidChangeWorkspaceFolders(schedule));
   reload();
 

@@ -1,5 +1,6 @@
 /**
- * Suite `chat`, in the real VS Code: the project's .claude/settings.json
+ * Suite `settings` (its own editor: the chat suite's restart test leaves
+ * the extension's first runtime disposed), in the real VS Code: the project's .claude/settings.json
  * decides tool calls. A deny rule refuses a Read of .env whatever else
  * allows it, an allow rule runs a command without asking, an ask rule asks;
  * each card says which rule of which file decided. A malformed
@@ -31,12 +32,12 @@ function nextMessage(backend: ChatController, pred: (m: HostMessage) => boolean)
 }
 
 /** Polls (bounded) until `check` holds: the settings reload after a file watcher event. */
-async function until(what: string, check: () => boolean): Promise<void> {
+async function until(what: string, check: () => boolean, state: () => unknown = () => undefined): Promise<void> {
   for (let i = 0; i < 200; i++) {
     if (check()) return;
     await new Promise((r) => setTimeout(r, 50));
   }
-  assert.fail(`timed out waiting until ${what}`);
+  assert.fail(`timed out waiting until ${what}; state: ${JSON.stringify(state())}`);
 }
 
 describe('chat: the project settings decide tool calls (real editor)', function () {
@@ -61,7 +62,7 @@ describe('chat: the project settings decide tool calls (real editor)', function 
       settingsFile(),
       `${JSON.stringify({ permissions: { allow: ['Bash(echo from-settings:*)'], ask: ['Bash(echo ask-me:*)'], deny: ['Read(./.env)'] } }, null, 2)}\n`,
     );
-    await until('the settings are loaded', () => rt.services.settings.rules().deny.length === 1);
+    await until('the settings are loaded', () => rt.services.settings.rules().deny.length === 1, () => rt.services.settings.current());
   });
 
   after(async () => {
