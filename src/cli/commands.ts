@@ -5,3 +5,4 @@
  */
 export { main as agents } from './agents';
 export { main as run } from './run';
+export { main as settings } from './settings';

@@ -3,6 +3,7 @@
  *   elixir-agent agents check [DIR]
  *   elixir-agent run [--agent NAME] [--cwd DIR] [--allow-tools A,B] [--json] "PROMPT"
  *   elixir-agent diagnostics [DIR]
+ *   elixir-agent settings check [DIR]
  */
 import { inert } from './terminal';
 
@@ -15,6 +16,7 @@ const subcommands: Record<string, () => Promise<Subcommand>> = {
   // diagnostics is its own small bundle (dist/cli-diagnostics.js): a warm run must cost little more than mix itself.
   diagnostics: () => import('./diagnostics.js').then((m) => m.main),
   run: () => import('./commands.js').then((m) => m.run),
+  settings: () => import('./commands.js').then((m) => m.settings),
 };
 
 function usage(): string {
@@ -25,6 +27,7 @@ function usage(): string {
     '  agents check [DIR]     list the agents of DIR (default .) and report broken agent files',
     '  run [options] PROMPT   run an agent headless (see `elixir-agent run --help`)',
     '  diagnostics [DIR]      run mix compile in DIR and print the diagnostics as JSON',
+    '  settings check [DIR]   show the Claude Code settings files and permission rules for DIR and report their problems',
   ].join('\n');
 }
 

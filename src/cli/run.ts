@@ -98,7 +98,7 @@ export async function main(args: string[]): Promise<number> {
 
   // Claude Code's settings files: their deny and ask rules always apply; the repository's allow rules with --trust-project-settings.
   const homeDir = os.homedir();
-  const settings = await loadSettings({ projectRoot: o.cwd, homeDir, readFile: (f) => readFile(f, 'utf8').catch(() => undefined) });
+  const settings = await loadSettings({ projectRoot: o.cwd, homeDir, userDir: claudeConfigDir(process.env, homeDir), readFile: (f) => readFile(f, 'utf8').catch(() => undefined) });
   for (const p of settings.problems.filter((x) => x.severity === 'error')) warn(`elixir-agent: ${p.file}:${p.line}:${p.column}: ${p.message}`);
   const hidden = (t: Tool) => hiddenBySettings(settings.permissions, t.name) !== undefined;
 

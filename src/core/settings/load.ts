@@ -20,6 +20,8 @@ export interface LoadSettingsOptions {
   /** The project (first workspace folder, or the CLI's directory). */
   projectRoot: string;
   homeDir: string;
+  /** Claude Code's configuration folder (`$CLAUDE_CONFIG_DIR`); default `~/.claude`; null: no user file (reproducible CI runs). */
+  userDir?: string | null;
   /** The file's text, or undefined when it does not exist or cannot be read. */
   readFile: (file: string) => Promise<string | undefined>;
 }
@@ -30,11 +32,12 @@ const RULE_LISTS = ['allow', 'ask', 'deny'] as const;
 const PERMISSION_KEYS = new Set<string>([...RULE_LISTS, 'defaultMode', 'additionalDirectories', 'disableBypassPermissionsMode']);
 
 /** The three files, highest scope first. */
-export function settingsFiles(projectRoot: string, homeDir: string): SettingsFile[] {
+export function settingsFiles(projectRoot: string, homeDir: string, userDir: string = path.join(homeDir, '.claude')): SettingsFile[] {
+  const userFile = path.join(userDir, 'settings.json');
   return [
     { scope: 'local', path: path.join(projectRoot, '.claude', 'settings.local.json'), label: '.claude/settings.local.json' },
     { scope: 'project', path: path.join(projectRoot, '.claude', 'settings.json'), label: '.claude/settings.json' },
-    { scope: 'user', path: path.join(homeDir, '.claude', 'settings.json'), label: '~/.claude/settings.json' },
+    { scope: 'user', path: userFile, label: path.resolve(userDir) === path.join(path.resolve(homeDir), '.claude') ? '~/.claude/settings.json' : userFile },
   ];
 }
 
@@ -154,7 +157,8 @@ export async function loadSettings(opts: LoadSettingsOptions): Promise<LoadedSet
   const files: SettingsFile[] = [];
   const permissions: SettingsPermissions = { allow: [], ask: [], deny: [], additionalDirectories: [] };
   const problems: SettingsProblem[] = [];
-  const texts = await Promise.all(settingsFiles(opts.projectRoot, opts.homeDir).map(async (f) => [f, await opts.readFile(f.path).catch(() => undefined)] as const));
+  const scopes = settingsFiles(opts.projectRoot, opts.homeDir, opts.userDir ?? undefined).filter((f) => f.scope !== 'user' || opts.userDir !== null);
+  const texts = await Promise.all(scopes.map(async (f) => [f, await opts.readFile(f.path).catch(() => undefined)] as const));
   for (const [file, text] of texts) {
     if (text === undefined) continue;
     files.push(file);

@@ -1,5 +1,6 @@
 /**
- * Claude Code's settings files in the editor: ~/.claude/settings.json, and
+ * Claude Code's settings files in the editor: ~/.claude/settings.json
+ * ($CLAUDE_CONFIG_DIR/settings.json when set), and
  * the first workspace folder's .claude/settings.json and
  * .claude/settings.local.json. Loaded at start and again when one changes;
  * their problems are shown in the Problems panel at file:line:column (as
@@ -10,6 +11,7 @@ import * as fs from 'node:fs/promises';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
+import { claudeConfigDir } from '../../core/util/claudeConfig';
 import { EMPTY_SETTINGS_RULES, type SettingsRules } from '../../core/settings/decide';
 import { loadSettings } from '../../core/settings/load';
 import type { LoadedSettings, SettingsProblem } from '../../core/settings/types';
@@ -45,6 +47,7 @@ function toDiagnostic(p: SettingsProblem): vscode.Diagnostic {
 
 export function registerClaudeSettings(rt: FeatureContext, options: { homeDir?: string } = {}): ClaudeSettingsService {
   const homeDir = options.homeDir ?? os.homedir();
+  const userDir = claudeConfigDir(process.env, homeDir);
   const diagnostics = rt.track(vscode.languages.createDiagnosticCollection('elixir-agent-settings'));
   let loaded: LoadedSettings | undefined;
   let loading: Promise<void> = Promise.resolve();
@@ -57,7 +60,7 @@ export function registerClaudeSettings(rt: FeatureContext, options: { homeDir?: 
       diagnostics.clear();
       return;
     }
-    const next = await loadSettings({ projectRoot, homeDir, readFile: readIfPresent });
+    const next = await loadSettings({ projectRoot, homeDir, userDir, readFile: readIfPresent });
     loaded = next;
     diagnostics.clear();
     const byFile = new Map<string, SettingsProblem[]>();
@@ -83,7 +86,7 @@ export function registerClaudeSettings(rt: FeatureContext, options: { homeDir?: 
   // other files there (agents, commands) are dropped. A narrower glob with braces missed the events in the real editor.
   const relevant = (uri: vscode.Uri): boolean => {
     const base = path.basename(uri.fsPath);
-    return base === '.claude' || base === 'settings.json' || base === 'settings.local.json';
+    return base === '.claude' || uri.fsPath === userDir || base === 'settings.json' || base === 'settings.local.json';
   };
   const onEvent = (uri: vscode.Uri): void => {
     if (relevant(uri)) schedule();
@@ -99,8 +102,8 @@ export function registerClaudeSettings(rt: FeatureContext, options: { homeDir?: 
     watch(new vscode.RelativePattern(folder, '.claude'));
   }
   // Outside the workspace, non-recursive watches only: never the whole home folder.
-  watch(new vscode.RelativePattern(vscode.Uri.file(path.join(homeDir, '.claude')), 'settings.json'));
-  watch(new vscode.RelativePattern(vscode.Uri.file(homeDir), '.claude'));
+  watch(new vscode.RelativePattern(vscode.Uri.file(userDir), 'settings.json'));
+  watch(new vscode.RelativePattern(vscode.Uri.file(path.dirname(userDir)), path.basename(userDir)));
   rt.track(vscode.workspace.onDidChangeWorkspaceFolders(schedule));
   reload();
 
