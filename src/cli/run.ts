@@ -20,7 +20,7 @@ import { diagnosticsAfterEdit, ideTools, mixDiagnosticsProvider } from '../core/
 import { compiledByMix } from '../core/elixir/mixCompile';
 import { createMcpManager, type McpManager } from '../core/mcp';
 import { ModelClient } from '../core/model/client';
-import { hiddenBySettings } from '../core/settings/decide';
+import { hiddenBySettings, readDeniedBy } from '../core/settings/decide';
 import { loadSettings } from '../core/settings/load';
 import { createApprovalPolicy } from '../core/tools/approval';
 import { claudeConfigDir } from '../core/util/claudeConfig';
@@ -112,7 +112,12 @@ export async function main(args: string[]): Promise<number> {
   const resolution = agent ? resolveTools(agent, offer) : undefined;
   const tools = resolution ? all.filter((t) => resolution.enabled.includes(t.name)) : all;
   const unavailable = resolution?.statuses.filter((s) => s.status !== 'available').map((s) => s.name) ?? [];
-  const memory = await loadProjectMemory([o.cwd], nodeAgentFs);
+  const memory = await loadProjectMemory([o.cwd], nodeAgentFs, {
+    userDir: o.includeUser ? claudeConfigDir(process.env, homeDir) : undefined,
+    homeDir,
+    denied: readDeniedBy(settings.permissions, { projectRoot: o.cwd, homeDir }),
+  });
+  for (const note of memory?.notes ?? []) warn(`elixir-agent: memory: ${note}`);
   const resolver = new ModelResolver(
     apiKey
       ? {

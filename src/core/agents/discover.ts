@@ -17,6 +17,8 @@ export interface AgentFsEntry {
 export interface AgentFs {
   readDir(dir: string): Promise<AgentFsEntry[]>;
   readFile(file: string): Promise<string>;
+  /** The path with links followed (memory imports must stay inside the project); absent: paths are taken as they are. */
+  realpath?(p: string): Promise<string>;
 }
 
 /** One place to look for agent files. */

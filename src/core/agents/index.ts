@@ -18,7 +18,7 @@ export {
 } from './tools';
 export { CLAUDE_CODE_TOOL_NAMES, toolEntryProblem } from './claudeTools';
 export { ModelResolver, pickNewest, aliasFamily, FALLBACK_MODELS, type ListedModel, type ListModels, type ResolvedModel } from './models';
-export { loadProjectMemory, MEMORY_FILE_NAMES, type ProjectMemory } from './memory';
+export { loadProjectMemory, memoryImports, MEMORY_FILE_NAMES, type MemoryFile, type MemoryOptions, type ProjectMemory } from './memory';
 export { toPersonaRecord, toolStatusRecord, problemText } from './persona';
 export type { PersonaRecord, ToolStatusRecord } from './persona';
 export { newAgentFile, type NewAgentSpec } from './template';

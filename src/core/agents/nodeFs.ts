@@ -18,4 +18,5 @@ export const nodeAgentFs: AgentFs = {
     );
   },
   readFile: (file: string) => fsp.readFile(file, 'utf8'),
+  realpath: (p: string) => fsp.realpath(p),
 };

@@ -60,3 +60,14 @@ export function decideBySettings(
 export function hiddenBySettings(rules: SettingsRules, toolName: string): SourcedRule | undefined {
   return rules.deny.find((r) => (r.rule.kind === 'tool' || r.rule.kind === 'mcp') && ruleCovers(r.rule, toolName));
 }
+
+/**
+ * For memory imports and other reads the model does not ask for: why a file
+ * may not be read (a deny rule on Read, from any settings file), or undefined.
+ */
+export function readDeniedBy(rules: SettingsRules, ctx: MatchContext): (file: string) => string | undefined {
+  return (file) => {
+    const v = decideBySettings({ ...rules, allow: [], ask: [] }, { tool: 'Read', input: { file_path: file } }, ctx, { trustRepositoryAllowRules: false });
+    return v?.decision === 'deny' ? v.decidedBy : undefined;
+  };
+}

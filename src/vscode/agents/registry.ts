@@ -5,6 +5,7 @@
  * live while an agent file is edited), tells the user once when a file breaks,
  * and remembers the active agent per workspace.
  */
+import * as os from 'node:os';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import {
@@ -184,8 +185,8 @@ export class AgentRegistry implements AgentsService, vscode.Disposable {
     return this.catalog.agents.map((a) => ({ name: a.name, description: a.description, source: a.source, ...(a.color ? { color: a.color } : {}) }));
   }
 
-  projectMemory(): Promise<ProjectMemory | undefined> {
-    return loadProjectMemory(fileFolderPaths(), this.fs);
+  projectMemory(denied?: (file: string) => string | undefined): Promise<ProjectMemory | undefined> {
+    return loadProjectMemory(fileFolderPaths(), this.fs, { userDir: this.userConfigDir, homeDir: os.homedir(), denied });
   }
 
   /** Where agent files are looked for, with their source. */

@@ -41,5 +41,6 @@ export interface AgentsService {
   /** The chat's persona list. */
   personas(): Array<{ name: string; description: string; source: string; color?: string }>;
   /** CLAUDE.md and AGENTS.md of every workspace folder, as a block for the system prompt. */
-  projectMemory(): Promise<ProjectMemory | undefined>;
+  /** The user's and the project's memory files; `denied` refuses files a settings deny rule keeps from Read. */
+  projectMemory(denied?: (file: string) => string | undefined): Promise<ProjectMemory | undefined>;
 }

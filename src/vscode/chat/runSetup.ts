@@ -3,10 +3,11 @@
  * system prompt (with project memory and the workspace's facts), the tools
  * it may use among those offered now, the model and the limits.
  */
+import * as os from 'node:os';
 import * as vscode from 'vscode';
 import type { ToolOffer } from '../../core/agents';
 import type { RunSetup } from '../../core/chat/session';
-import { hiddenBySettings } from '../../core/settings/decide';
+import { hiddenBySettings, readDeniedBy } from '../../core/settings/decide';
 import { buildSystemPrompt } from '../../core/chat/systemPrompt';
 import type { AgentsService } from '../agents/service';
 import type { ClaudeSettingsService } from '../settings';
@@ -26,9 +27,11 @@ export interface RunSetupInputs {
   /** The mix projects, once detected. */
   project: () => Promise<ProjectFacts>;
   folders: () => string[];
+  /** Where refused memory imports are reported. */
+  log?: { warn(message: string): void };
 }
 
-export async function runSetup({ agents, providers, settings, config, offer, project, folders }: RunSetupInputs): Promise<RunSetup> {
+export async function runSetup({ agents, providers, settings, config, offer, project, folders, log }: RunSetupInputs): Promise<RunSetup> {
   await Promise.all([agents.ready(), settings.ready()]);
   const agent = agents.active();
   // A bare tool name in a settings file's deny list (`WebFetch`, `mcp__github`) takes the tool away from the model.
@@ -42,7 +45,9 @@ export async function runSetup({ agents, providers, settings, config, offer, pro
     unavailable = resolution.statuses.filter((s) => s.status !== 'available').map((s) => s.name);
   }
   const model = (await agents.resolveModel(agent)).id;
-  const memory = await agents.projectMemory();
+  const root = folders()[0];
+  const memory = await agents.projectMemory(root ? readDeniedBy(rules, { projectRoot: root, homeDir: os.homedir() }) : undefined);
+  if (memory?.notes.length) log?.warn(`memory: ${memory.notes.join('; ')}`);
   const facts = await project();
   const trusted = vscode.workspace.isTrusted;
   return {

@@ -139,7 +139,7 @@ describe('agents: discovery and precedence', () => {
       const memory = await loadProjectMemory([a, b], nodeAgentFs, { maxChars: 50 });
       assert.deepEqual(memory?.files, [path.join(a, 'CLAUDE.md'), path.join(b, 'AGENTS.md')]);
       assert.ok(memory?.text.includes(`<project-memory file="app/CLAUDE.md" path="${path.join(a, 'CLAUDE.md')}">\nUse \`mix test --stale\`.\nNever touch priv/static.\n</project-memory>`));
-      assert.match(memory?.text ?? '', /<project-memory file="lib\/AGENTS\.md"[^>]*>\nLong rules\nx{39}\n\n\[… AGENTS\.md was cut here: 161 more characters not shown\]/);
+      assert.match(memory?.text ?? '', /<project-memory file="lib\/AGENTS\.md"[^>]*>\nLong rules\nx{39}\n\n\[… lib\/AGENTS\.md was cut here: 161 more characters not shown\]/);
       assert.equal(await loadProjectMemory([path.join(tmp, 'empty')], nodeAgentFs), undefined);
     });
   });
