@@ -98,6 +98,8 @@ export interface EnvironmentView {
   /** "Phoenix 1.7 · Ecto · LiveView · umbrella (3 apps)" */
   projectSummary?: string;
   mcpServers: Array<{ name: string; state: 'connected' | 'connecting' | 'down' | 'disabled'; detail?: string }>;
+  /** The memory files the model is given (CLAUDE.md and its imports), and imports that were refused. */
+  memory?: { files: Array<{ label: string; importedBy?: string }>; notes: string[] };
 }
 
 /** A background shell the agent started (Bash run_in_background), listed with a stop button. */

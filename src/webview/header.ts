@@ -144,6 +144,7 @@ export class Header {
       this.metaEl.append(toggle);
     }
     if (env.projectSummary) this.metaEl.append(h('span', { class: 'meta-chip project', title: env.projectSummary }, icon('package'), h('span', { text: env.projectSummary })));
+    if (env.memory && (env.memory.files.length || env.memory.notes.length)) this.metaEl.append(memoryChip(env.memory));
     for (const server of env.mcpServers) {
       const title = `MCP server ${server.name}: ${server.state}${server.detail ? ` — ${server.detail}` : ''}`;
       this.metaEl.append(
@@ -197,4 +198,25 @@ export class Header {
 
 function sourceLabel(source: string): string {
   return source === 'project' ? 'project' : source === 'user' ? 'user' : source === 'bundled' ? 'built-in' : source;
+}
+
+/** "CLAUDE.md +2": the memory files the agent follows; the tooltip and screen readers get the list, and what was not read. */
+function memoryChip(memory: NonNullable<EnvironmentView['memory']>): HTMLElement {
+  const files = memory.files.map((f) => (f.importedBy ? `${f.label} (imported by ${f.importedBy})` : f.label));
+  const first = memory.files[0]?.label;
+  const text = first ? `${first}${memory.files.length > 1 ? ` +${memory.files.length - 1}` : ''}` : 'memory';
+  const refused = memory.notes.length;
+  const title = [
+    files.length ? 'Memory the agent follows:' : 'No memory file was read.',
+    ...files.map((f) => `• ${f}`),
+    ...(refused ? ['Not read:', ...memory.notes.map((n) => `• ${n}`)] : []),
+  ].join('\n');
+  return h(
+    'span',
+    { class: 'meta-chip memory', title },
+    icon('book'),
+    h('span', { text, attrs: { 'aria-hidden': 'true' } }),
+    refused ? h('span', { class: 'warn-count', text: ` ${refused} not read`, attrs: { 'aria-hidden': 'true' } }) : null,
+    h('span', { class: 'sr-only', text: `Memory files: ${files.join(', ') || 'none'}${refused ? `. Not read: ${memory.notes.join('; ')}` : ''}` }),
+  );
 }

@@ -184,6 +184,27 @@ describe('chat webview: rendering (harness)', function () {
     await chat.screenshot('tool-decided-by');
   });
 
+  it('the header names the memory files the agent follows and says which imports were not read', async () => {
+    const memory = {
+      files: [{ label: 'CLAUDE.md' }, { label: 'docs/conventions.md', importedBy: 'CLAUDE.md' }, { label: 'CLAUDE.local.md' }],
+      notes: ['CLAUDE.md imports ~/.ssh/id_ed25519, outside the project: not read'],
+    };
+    await chat.push({ type: 'state', state: state({ env: env({ memory }) }) });
+    const chip = chat.page.locator('.meta-chip.memory');
+    assert.deepEqual(
+      [await chip.locator('span[aria-hidden="true"]').allTextContents(), await chip.locator('.sr-only').textContent()],
+      [
+        ['CLAUDE.md +2', ' 1 not read'],
+        'Memory files: CLAUDE.md, docs/conventions.md (imported by CLAUDE.md), CLAUDE.local.md. Not read: CLAUDE.md imports ~/.ssh/id_ed25519, outside the project: not read',
+      ],
+    );
+    assert.match((await chip.getAttribute('title')) ?? '', /^Memory the agent follows:\n• CLAUDE\.md\n• docs\/conventions\.md \(imported by CLAUDE\.md\)\n• CLAUDE\.local\.md\nNot read:\n• CLAUDE\.md imports ~\/\.ssh/);
+    await chat.screenshot('header-memory');
+    // No memory files: no chip.
+    await chat.push({ type: 'env', env: env() });
+    assert.equal(await chip.count(), 0);
+  });
+
   it('shows helpful empty states: no API key, Restricted Mode, no mix project, no agent files', async () => {
     const bundled = persona({ name: 'elixir-expert', source: 'bundled', color: 'blue' });
     await chat.push({

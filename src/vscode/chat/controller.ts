@@ -278,7 +278,7 @@ export class ChatController implements ChatBackend, vscode.Disposable {
       {
         client: () => new ModelClient({ apiKey: keys.key, baseURL: configuredBaseUrl(config), logger: log }),
         setup: () =>
-          runSetup({ agents, providers: this.deps.providers, settings: this.deps.settings, config, folders: fileFolderPaths, log,
+          runSetup({ agents, providers: this.deps.providers, settings: this.deps.settings, config, folders: fileFolderPaths, memory: () => this.environment.memory(),
             offer: () => this.environment.offer(), project: () => this.environment.projectFacts() }),
         policy: this.policy(),
         approve: (prompt, signal) => this.approvals.ask(prompt, signal),

@@ -2,10 +2,14 @@
  * What the chat shows about its surroundings and follows as it changes: the
  * API key, workspace trust, the mix projects (from the Elixir feature, in
  * the background: the chat starts before detection ends), the MCP servers,
- * and the active persona with its resolved tools.
+ * the active persona with its resolved tools, and the memory files in use.
  */
+import * as os from 'node:os';
 import * as vscode from 'vscode';
-import type { ToolOffer } from '../../core/agents';
+import type { ProjectMemory, ToolOffer } from '../../core/agents';
+import { readDeniedBy } from '../../core/settings/decide';
+import { fileFolderPaths } from '../folders';
+import type { ClaudeSettingsService } from '../settings';
 import { BUILTIN_TOOL_NAMES, READ_TOOL_NAMES } from '../../core/tools/names';
 import type { PersonaRecord } from '../../core/agents';
 import type { EnvironmentView, HostMessage } from '../../shared/protocol';
@@ -30,11 +34,13 @@ export interface ChatEnvironmentDeps {
   mcp: McpService;
   elixir: ElixirService;
   providers: ToolProviderRegistry;
+  settings: Pick<ClaudeSettingsService, 'rules' | 'ready'>;
 }
 
 export class ChatEnvironment implements vscode.Disposable {
   private persona?: PersonaRecord;
   private project?: ProjectFacts;
+  private memoryView?: EnvironmentView['memory'];
   private projectKnown: Promise<void> = Promise.resolve();
   private readonly disposables: vscode.Disposable[] = [];
 
@@ -48,8 +54,9 @@ export class ChatEnvironment implements vscode.Disposable {
     const { agents, mcp, elixir, keys } = this.deps;
     this.projectKnown = this.refreshProject();
     await this.refreshPersona(false);
+    void this.memory();
     this.disposables.push(
-      agents.onDidChange(() => void this.refreshPersona(true)),
+      agents.onDidChange(() => void this.refreshPersona(true).then(() => this.memory())),
       mcp.onDidChange(() => void this.refreshPersona(true).then(() => this.emitEnv())),
       keys.onDidChange(() => this.emitEnv()),
       vscode.workspace.onDidGrantWorkspaceTrust(() => void this.refreshPersona(true).then(() => this.emitEnv())),
@@ -76,7 +83,29 @@ export class ChatEnvironment implements vscode.Disposable {
       isElixirWorkspace: this.project?.isElixir ?? true,
       projectSummary: this.project?.summary,
       mcpServers: this.deps.mcp.states().map((s) => ({ name: s.name, state: s.state, detail: s.detail })),
+      ...(this.memoryView ? { memory: this.memoryView } : {}),
     };
+  }
+
+  /**
+   * The memory files as the model gets them now (what a settings deny rule keeps from Read is refused);
+   * the header follows, and refused imports are logged once per change.
+   */
+  async memory(): Promise<ProjectMemory | undefined> {
+    const { agents, settings, log } = this.deps;
+    await settings.ready();
+    const root = fileFolderPaths()[0];
+    const memory = await agents.projectMemory(root ? readDeniedBy(settings.rules(), { projectRoot: root, homeDir: os.homedir() }) : undefined).catch((err: unknown) => {
+      log.warn(`chat: could not read the memory files: ${err instanceof Error ? err.message : String(err)}`);
+      return undefined;
+    });
+    const view = memory ? { files: memory.entries.map((e) => ({ label: e.label, ...(e.importedBy ? { importedBy: e.importedBy } : {}) })), notes: memory.notes } : undefined;
+    if (JSON.stringify(view) !== JSON.stringify(this.memoryView)) {
+      this.memoryView = view;
+      if (view?.notes.length) log.warn(`memory: ${view.notes.join('; ')}`);
+      this.emitEnv();
+    }
+    return memory;
   }
 
   emitEnv(): void {

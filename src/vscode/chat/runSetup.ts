@@ -3,11 +3,10 @@
  * system prompt (with project memory and the workspace's facts), the tools
  * it may use among those offered now, the model and the limits.
  */
-import * as os from 'node:os';
 import * as vscode from 'vscode';
-import type { ToolOffer } from '../../core/agents';
+import type { ProjectMemory, ToolOffer } from '../../core/agents';
 import type { RunSetup } from '../../core/chat/session';
-import { hiddenBySettings, readDeniedBy } from '../../core/settings/decide';
+import { hiddenBySettings } from '../../core/settings/decide';
 import { buildSystemPrompt } from '../../core/chat/systemPrompt';
 import type { AgentsService } from '../agents/service';
 import type { ClaudeSettingsService } from '../settings';
@@ -27,11 +26,11 @@ export interface RunSetupInputs {
   /** The mix projects, once detected. */
   project: () => Promise<ProjectFacts>;
   folders: () => string[];
-  /** Where refused memory imports are reported. */
-  log?: { warn(message: string): void };
+  /** The memory files, read now (ChatEnvironment.memory: the header follows). */
+  memory: () => Promise<ProjectMemory | undefined>;
 }
 
-export async function runSetup({ agents, providers, settings, config, offer, project, folders, log }: RunSetupInputs): Promise<RunSetup> {
+export async function runSetup({ agents, providers, settings, config, offer, project, folders, memory: readMemory }: RunSetupInputs): Promise<RunSetup> {
   await Promise.all([agents.ready(), settings.ready()]);
   const agent = agents.active();
   // A bare tool name in a settings file's deny list (`WebFetch`, `mcp__github`) takes the tool away from the model.
@@ -45,9 +44,7 @@ export async function runSetup({ agents, providers, settings, config, offer, pro
     unavailable = resolution.statuses.filter((s) => s.status !== 'available').map((s) => s.name);
   }
   const model = (await agents.resolveModel(agent)).id;
-  const root = folders()[0];
-  const memory = await agents.projectMemory(root ? readDeniedBy(rules, { projectRoot: root, homeDir: os.homedir() }) : undefined);
-  if (memory?.notes.length) log?.warn(`memory: ${memory.notes.join('; ')}`);
+  const memory = await readMemory();
   const facts = await project();
   const trusted = vscode.workspace.isTrusted;
   return {
