@@ -4,7 +4,8 @@
  * decides tool calls. A deny rule refuses a Read of .env whatever else
  * allows it, an allow rule runs a command without asking, an ask rule asks;
  * each card says which rule of which file decided. A malformed
- * settings.local.json shows in the Problems panel at its line.
+ * settings.local.json shows in the Problems panel at its line. CLAUDE.md's
+ * imports reach the model, but not a file a deny rule keeps from Read.
  */
 import * as assert from 'node:assert';
 import { promises as fs } from 'node:fs';
@@ -112,6 +113,30 @@ describe('chat: the project settings decide tool calls (real editor)', function 
       'Denied by the approval policy: `Read(./.env)` in .claude/settings.json denies this call. Do not retry this call; ask the user if it is needed.',
     ]);
     assert.ok(!JSON.stringify(requests).includes('never-shown'));
+  });
+
+  it("CLAUDE.md imports reach the model, except what a deny rule keeps from Read; the header lists the files", async () => {
+    const memoryFile = path.join(root(), 'CLAUDE.md');
+    const original = await fs.readFile(memoryFile, 'utf8');
+    await fs.mkdir(path.join(root(), 'docs'), { recursive: true });
+    await fs.writeFile(path.join(root(), 'docs/ecto.md'), 'Every multi-step write goes through Ecto.Multi (team rule 7).\n');
+    await fs.writeFile(memoryFile, `${original}\nMore rules: @docs/ecto.md\nLocal secrets: @.env\n`);
+    try {
+      server.enqueue(turn.text('Noted.'));
+      const idle = nextMessage(backend, (m) => m.type === 'busy' && !m.busy);
+      await backend.handle({ type: 'send', text: 'What are the team rules?', mentions: [] });
+      await idle;
+      const system = JSON.stringify(server.messageRequests().at(-1).system);
+      assert.ok(system.includes('team rule 7'), 'the imported file reached the model');
+      assert.ok(!system.includes('never-shown'), 'the denied .env did not');
+      const memory = backend.snapshot().env.memory;
+      assert.deepStrictEqual(memory, {
+        files: [{ label: 'CLAUDE.md' }, { label: 'docs/ecto.md', importedBy: 'CLAUDE.md' }],
+        notes: ['CLAUDE.md imports .env, denied by `Read(./.env)` in .claude/settings.json: not read'],
+      });
+    } finally {
+      await fs.writeFile(memoryFile, original);
+    }
   });
 
   it('a malformed settings.local.json is shown in the Problems panel at its line, and the rest still applies', async () => {
