@@ -15,6 +15,8 @@ export interface ApprovalView {
   diff?: string;
   command?: string;
   warning?: string;
+  /** "Always allow" saves this rule to .claude/settings.local.json (absent: the button is not shown). */
+  alwaysRule?: string;
 }
 
 export interface ToolCallView {
@@ -169,7 +171,7 @@ export interface MentionItem {
   value: string;
 }
 
-export type ApprovalDecision = 'allowOnce' | 'allowConversation' | 'deny';
+export type ApprovalDecision = 'allowOnce' | 'allowConversation' | 'allowAlways' | 'deny';
 
 /** Webview → host. */
 export type WebviewMessage =

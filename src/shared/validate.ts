@@ -26,7 +26,7 @@ export const LIMITS = {
   personaName: 200,
 } as const;
 
-const DECISIONS: readonly ApprovalDecision[] = ['allowOnce', 'allowConversation', 'deny'];
+const DECISIONS: readonly ApprovalDecision[] = ['allowOnce', 'allowConversation', 'allowAlways', 'deny'];
 const MENTION_KINDS: readonly MentionItem['kind'][] = ['file', 'selection', 'problems'];
 const COMMANDS = ['setApiKey', 'createAgent', 'openAgentFile', 'openSettings', 'manageTrust', 'openInEditor'] as const;
 /** Conversation and tool-call ids: printable, no spaces, no control characters. */

@@ -168,12 +168,14 @@ export class ToolCard {
       queueMicrotask(() => input.focus());
       return;
     }
+    const rule = call.approval?.alwaysRule;
     this.approvalEl.append(
       h(
         'div',
         { class: 'approval-actions' },
         withShortcut(textButton('Allow once', () => this.decide('allowOnce'), { iconName: 'check', class: 'approve-once', title: `Allow once (${SHORTCUTS.approve.label})` }), SHORTCUTS.approve.aria),
         textButton('Allow for this conversation', () => this.decide('allowConversation'), { secondary: true, iconName: 'check-all', class: 'approve-conversation' }),
+        rule ? textButton('Always allow', () => this.decide('allowAlways'), { secondary: true, iconName: 'pass-filled', class: 'approve-always', title: `Allow now, and save ${rule} to .claude/settings.local.json so that matching calls run without asking` }) : null,
         withShortcut(
           textButton('Deny…', () => {
             this.denying = true;
@@ -182,6 +184,7 @@ export class ToolCard {
           SHORTCUTS.deny.aria,
         ),
       ),
+      ...(rule ? [h('div', { class: 'approval-always-hint' }, ...withCode(`Always allow saves \`${rule}\` to .claude/settings.local.json.`))] : []),
     );
   }
 

@@ -93,6 +93,23 @@ describe('chat webview: interactions (harness)', function () {
     ]);
   });
 
+  it('"Always allow" shows the rule it will save and sends allowAlways; a call without a rule has no such button', async () => {
+    const answer = assistantMessage('', { status: 'streaming' });
+    const test = toolCall({ name: 'Bash', summary: 'mix test test/app/accounts_test.exs', status: 'awaiting-approval', input: { command: 'mix test test/app/accounts_test.exs' }, approval: { title: 'Run a command?', command: 'mix test test/app/accounts_test.exs', alwaysRule: 'Bash(mix test:*)' } });
+    const pipe = toolCall({ name: 'Bash', summary: 'mix test | tee log', status: 'awaiting-approval', input: { command: 'mix test | tee log' }, approval: { title: 'Run a command?', command: 'mix test | tee log' } });
+    await chat.push({ type: 'state', state: state({ messages: [userMessage('Test'), answer], busy: true }) }, { type: 'blockAdded', messageId: answer.id, block: { kind: 'tool', call: test } }, { type: 'blockAdded', messageId: answer.id, block: { kind: 'tool', call: pipe } });
+    const testCard = chat.page.locator('.tool-card', { hasText: 'accounts_test.exs' });
+    await testCard.locator('.approval-always-hint').waitFor();
+    assert.deepEqual(
+      [await testCard.locator('.approval-always-hint').textContent(), await testCard.locator('.approval-always-hint code').textContent(), await chat.page.locator('.tool-card', { hasText: 'tee log' }).getByRole('button', { name: 'Always allow' }).count()],
+      ['Always allow saves Bash(mix test:*) to .claude/settings.local.json.', 'Bash(mix test:*)', 0],
+    );
+    await chat.screenshot('approval-always-allow');
+    await testCard.getByRole('button', { name: 'Always allow' }).click();
+    await chat.waitForPosted((m) => m.type === 'approve' && m.decision === 'allowAlways');
+    assert.deepEqual(userPosts(chat), [{ type: 'approve', callId: test.id, decision: 'allowAlways' }]);
+  });
+
   it('sends with Enter, makes a newline with Shift+Enter, and stops with the stop button and Escape', async () => {
     await chat.push({ type: 'state', state: state() });
     const input = chat.page.getByRole('textbox', { name: 'Message' });

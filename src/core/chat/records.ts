@@ -18,6 +18,8 @@ export interface ApprovalRecord {
   diff?: string;
   command?: string;
   warning?: string;
+  /** The rule "Always allow" would save. */
+  alwaysRule?: string;
 }
 
 export interface ToolCallRecord {

@@ -6,7 +6,9 @@
  * running tool and answers the remaining calls with a clear is_error result.
  */
 import type { ToolResultBlockParam } from '@anthropic-ai/sdk/resources/messages';
+import * as os from 'node:os';
 import type { ToolCallRecord } from './records';
+import { alwaysAllowRule } from '../settings/suggest';
 import { ToolError, type ApprovalPolicy, type ApprovalRequest, type Tool, type ToolContext, type ToolResult, type UserApproval } from '../tools/types';
 import { truncateToolText } from './context';
 import { toolSummary } from './toolSummary';
@@ -217,6 +219,8 @@ async function runOne(call: PendingCall, view: ToolCallRecord, deps: ToolRunDeps
         : { title: `Run ${tool.name}`, command: JSON.stringify(call.input, null, 2) };
       if (decision.reason && !request.warning) request.warning = decision.reason;
       const everyTime = !!(decision.askEveryTime || request.askEveryTime);
+      const alwaysRule = everyTime ? undefined : (request.alwaysRule ?? alwaysAllowRule(tool.name, call.input, { projectRoot: ctx.workspaceFolders[0], homeDir: os.homedir() }));
+      if (alwaysRule) request.alwaysRule = alwaysRule;
       if (everyTime || !deps.allowedForConversation.has(key)) {
         const { askEveryTime: _everyTime, ...shown } = request;
         set({ status: 'awaiting-approval', approval: shown });

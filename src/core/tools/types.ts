@@ -46,6 +46,8 @@ export interface ApprovalRequest {
   /** Ask on every call: an earlier "allow for this conversation" must not cover it
    *  (set for protected files such as .vscode/settings.json). */
   askEveryTime?: boolean;
+  /** The rule "Always allow" saves to .claude/settings.local.json (set by the loop; none: not offered). */
+  alwaysRule?: string;
 }
 
 /** Files as the agent sees them, by a path checked with resolveInWorkspace.

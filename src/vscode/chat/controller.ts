@@ -48,15 +48,16 @@ export interface ChatControllerDeps {
   mcp: McpService;
   elixir: ElixirService;
   /** Claude Code's settings files: a bare tool name in their deny list takes the tool away. */
-  settings: Pick<ClaudeSettingsService, 'rules' | 'ready'>;
+  settings: Pick<ClaudeSettingsService, 'rules' | 'ready' | 'addAllowRule'>;
 }
 
 export class ChatController implements ChatBackend, vscode.Disposable {
   private session!: ChatSession;
   private readonly listeners = new Set<Listener>();
-  private readonly approvals = new PendingApprovals(() => {
-    if (this.listeners.size === 0) void this.reveal();
-  });
+  private readonly approvals = new PendingApprovals(
+    () => this.listeners.size === 0 && void this.reveal(),
+    (rule) => this.deps.settings.addAllowRule(rule),
+  );
   private readonly environment: ChatEnvironment;
   private history: ConversationEntry[] = [];
   private runs = new Set<Promise<void>>();

@@ -39,7 +39,7 @@ export function errorView(e: ErrorRecord): ErrorView {
 }
 
 export function approvalView(a: ApprovalRecord): ApprovalView {
-  return { title: a.title, ...opt('diff', a.diff), ...opt('command', a.command), ...opt('warning', a.warning) };
+  return { title: a.title, ...opt('diff', a.diff), ...opt('command', a.command), ...opt('warning', a.warning), ...opt('alwaysRule', a.alwaysRule) };
 }
 
 export function toolCallView(c: ToolCallRecord): ToolCallView {

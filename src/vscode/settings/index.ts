@@ -13,7 +13,8 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { claudeConfigDir } from '../../core/util/claudeConfig';
 import { EMPTY_SETTINGS_RULES, type SettingsRules } from '../../core/settings/decide';
-import { loadSettings } from '../../core/settings/load';
+import { loadSettings, settingsFiles } from '../../core/settings/load';
+import { withAllowRule } from '../../core/settings/suggest';
 import type { LoadedSettings, SettingsProblem } from '../../core/settings/types';
 import type { FeatureContext } from '../context';
 import { fileFolderPaths } from '../folders';
@@ -27,6 +28,8 @@ export interface ClaudeSettingsService {
   current(): LoadedSettings | undefined;
   /** Resolves once the files have been read (at start, and after a change). */
   ready(): Promise<void>;
+  /** "Always allow": adds the rule to the first folder's .claude/settings.local.json (shows its own errors; loses nothing). */
+  addAllowRule(rule: string): Promise<void>;
 }
 
 async function readIfPresent(file: string): Promise<string | undefined> {
@@ -112,5 +115,23 @@ export function registerClaudeSettings(rt: FeatureContext, options: { homeDir?: 
     defaultMode: () => loaded?.permissions.defaultMode?.mode,
     current: () => loaded,
     ready: () => loading,
+    addAllowRule: async (rule) => {
+      const root = fileFolderPaths()[0];
+      if (!root) return;
+      const file = settingsFiles(root, homeDir).find((f) => f.scope === 'local')!.path;
+      try {
+        const next = withAllowRule(await readIfPresent(file), rule);
+        await fs.mkdir(path.dirname(file), { recursive: true });
+        await fs.writeFile(file, next);
+        rt.log.info(`settings: "Always allow" saved ${rule} to ${file}`);
+        vscode.window.setStatusBarMessage(`$(check) Always allowed: ${rule} (.claude/settings.local.json)`, 8000);
+        reload();
+        await loading;
+      } catch (err) {
+        const message = `Could not save the rule ${rule} to .claude/settings.local.json: ${err instanceof Error ? err.message : String(err)}. It is allowed for this conversation only.`;
+        rt.log.warn(`settings: ${message}`);
+        void vscode.window.showWarningMessage(message, 'Open File').then((pick) => pick && vscode.window.showTextDocument(vscode.Uri.file(file)));
+      }
+    },
   };
 }

@@ -139,6 +139,38 @@ describe('chat: the project settings decide tool calls (real editor)', function 
     }
   });
 
+  it('"Always allow" saves the rule to settings.local.json; the next matching call runs without asking, decided by that rule', async () => {
+    // A listener stands for the open chat view (when the last one goes, a running answer stops).
+    const view = backend.onMessage(() => undefined);
+    server.enqueue(turn.toolUse('Bash', { command: 'echo always-me first' }, { id: 'toolu_always_1' }), turn.toolUse('Bash', { command: 'echo always-me again' }, { id: 'toolu_always_2' }), turn.text('Done.'));
+    const asked = nextMessage(backend, (m) => m.type === 'toolUpdated' && m.call.status === 'awaiting-approval');
+    await backend.handle({ type: 'send', text: 'Echo twice', mentions: [] });
+    const card = ((await asked) as Extract<HostMessage, { type: 'toolUpdated' }>).call;
+    assert.deepStrictEqual([card.id, card.approval?.alwaysRule], ['toolu_always_1', 'Bash(echo always-me:*)']);
+    await backend.handle({ type: 'approve', callId: card.id, decision: 'allowAlways' });
+    const calls = () => backend.snapshot().messages.flatMap((m) => m.blocks).flatMap((b) => (b.kind === 'tool' ? [b.call] : []));
+    const ran = (id: string) => calls().some((c) => c.id === id && c.status !== 'pending' && c.status !== 'running' && c.status !== 'awaiting-approval');
+    await until('both calls have run and the answer ended', () => ran('toolu_always_2') && !backend.snapshot().busy, () => calls());
+    // The second command differs: no conversation allowance covers it; the saved rule does.
+    assert.deepStrictEqual(calls().filter((c) => c.id.startsWith('toolu_always_')).map((c) => [c.id, c.status, c.decidedBy]), [
+      ['toolu_always_1', 'done', undefined],
+      ['toolu_always_2', 'done', 'allowed by `Bash(echo always-me:*)` in .claude/settings.local.json'],
+    ]);
+    const saved = JSON.parse(await fs.readFile(localFile(), 'utf8')) as { permissions: { allow: string[] } };
+    assert.deepStrictEqual(saved.permissions.allow, ['Bash(echo always-me:*)']);
+
+    // A new conversation: no conversation allowance, only the saved rule.
+    await backend.newConversation();
+    server.enqueue(turn.toolUse('Bash', { command: 'echo always-me later' }, { id: 'toolu_always_3' }), turn.text('Done.'));
+    await backend.handle({ type: 'send', text: 'Echo once more', mentions: [] });
+    await until('the call has run', () => ran('toolu_always_3'), () => calls());
+    const later = calls().find((c) => c.id === 'toolu_always_3');
+    assert.deepStrictEqual([later?.status, later?.decidedBy], ['done', 'allowed by `Bash(echo always-me:*)` in .claude/settings.local.json']);
+    await until('the answer ends', () => !backend.snapshot().busy);
+    view.dispose();
+    await fs.rm(localFile(), { force: true });
+  });
+
   it('a malformed settings.local.json is shown in the Problems panel at its line, and the rest still applies', async () => {
     await fs.writeFile(localFile(), '{\n  "permissions": {\n    "allow": ["Bash(mix test"]\n  }\n}\n');
     const uri = vscode.Uri.file(localFile());
