@@ -12,6 +12,7 @@ import type { Frame } from 'playwright-core';
 import { ScriptedModelServer, turn } from '../support/scriptedModelServer';
 import { REPO_ROOT, VsCodeUi } from './harness';
 import { auditMessage } from './webview-harness/audit';
+import { waitForHostFrame } from './webviewFrames';
 
 const ANSWER = [
   '## Preloading organizations\n\n',
@@ -26,25 +27,7 @@ function chatDocument(ui: VsCodeUi): Promise<Frame> {
 }
 
 /** The innermost document of our webview hosted as a `view` (sidebar) or a `panel` (editor tab). */
-async function hostFrame(ui: VsCodeUi, host: 'view' | 'panel', timeoutMs = 30_000): Promise<Frame> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const loading: Frame[] = [];
-    for (const f of ui.page.frames()) {
-      if (!f.url().includes('webview/browser/pre') || f.childFrames().some((c) => c.url().includes('webview/browser/pre'))) continue;
-      const kind = await f.evaluate(() => document.body?.dataset.host).catch(() => undefined);
-      if (kind === host) return f;
-      if (kind === undefined) loading.push(f);
-    }
-    const left = deadline - Date.now();
-    if (left <= 0) throw new Error(`no ${host} webview after ${timeoutMs} ms`);
-    // Wait for a new frame, or for a loading one to show its content.
-    await Promise.race([
-      ui.page.waitForEvent('frameattached', { timeout: left }),
-      ...loading.map((f) => f.waitForFunction(() => document.body?.dataset.host !== undefined, null, { timeout: left })),
-    ]).catch(() => undefined);
-  }
-}
+const hostFrame = (ui: VsCodeUi, host: 'view' | 'panel', timeoutMs = 30_000): Promise<Frame> => waitForHostFrame(ui.page, host, timeoutMs);
 
 describe('chat in the real VS Code (sample_app, scripted model)', function () {
   this.timeout(300_000);

@@ -38,6 +38,34 @@ export async function waitForWebviewFrame(page: Page, extensionId: string, timeo
   }
 }
 
+/**
+ * The innermost document of the chat webview hosted as a `view` (side bar)
+ * or a `panel` (editor tab): its body says which (`data-host`). Frames
+ * attach blank and then navigate to their `pre/` page, and a loading one
+ * sets `data-host` later: each is a reason to look again, and so is a
+ * second passing (an event may come between two looks).
+ */
+export async function waitForHostFrame(page: Page, host: 'view' | 'panel', timeoutMs: number): Promise<Frame> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const loading: Frame[] = [];
+    for (const f of page.frames()) {
+      if (!isWebview(f) || f.childFrames().some(isWebview)) continue;
+      const kind = await f.evaluate(() => document.body?.dataset.host).catch(() => undefined);
+      if (kind === host) return f;
+      if (kind === undefined) loading.push(f);
+    }
+    const left = deadline - Date.now();
+    if (left <= 0) throw new Error(`no ${host} webview after ${timeoutMs} ms; frames: ${page.frames().map((f) => f.url().slice(0, 120)).join(', ')}`);
+    const step = Math.min(left, 1_000);
+    await Promise.race([
+      page.waitForEvent('frameattached', { timeout: step }),
+      page.waitForEvent('framenavigated', { timeout: step }),
+      ...loading.map((f) => f.waitForFunction(() => document.body?.dataset.host !== undefined, null, { timeout: step })),
+    ]).catch(() => undefined);
+  }
+}
+
 /** Errors that mean "the frame went away (or reloaded) under us", not "the content is wrong". */
 export function isFrameGone(err: unknown): boolean {
   return /frame (was|got) detached|frame has been detached|execution context was destroyed|target (page, context or browser )?(has been )?closed|navigat/i.test(String(err));

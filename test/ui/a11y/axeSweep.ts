@@ -3,14 +3,15 @@
  * (welcome, streaming, tool card awaiting approval, tool done with output,
  * error with actions, persona menu, @ suggestions, editor tab, history), in
  * the dark, light and high-contrast themes, in a 250 px and a 600 px wide
- * side bar (and editor tab); each is screenshotted to
+ * side bar (and editor tab) in the dark theme and at 250 px in the others
+ * (contrast depends on the theme, reflow on the width); each is screenshotted to
  * test-results/screenshots/a11y-<state>-<theme>-<width>.png.
  * The tests of a `describe` in chatA11y.test.ts (they share its window).
  */
 import * as assert from 'node:assert/strict';
 import type { Frame } from 'playwright-core';
 import { turn } from '../../support/scriptedModelServer';
-import type { ChatSession } from './chatSession';
+import { WIDTHS, type ChatSession } from './chatSession';
 
 const THEMES = ['dark', 'light', 'high-contrast'] as const;
 
@@ -28,6 +29,7 @@ export function axeSweep(session: () => ChatSession): void {
       await s.ui.page.setViewportSize({ width: 1400, height: 860 });
       await s.ui.runCommand('View: Close All Editors');
       await s.setTheme(theme);
+      s.widths = theme === 'dark' ? WIDTHS : [WIDTHS[0]];
       await s.ui.runCommand('Elixir Agent: New Conversation');
       let chat = await s.sidebar();
       await chat.locator('.welcome .example').first().waitFor();

@@ -7,6 +7,7 @@
 import type { Frame } from 'playwright-core';
 import { ScriptedModelServer } from '../../support/scriptedModelServer';
 import { type ThemeKind, VsCodeUi } from '../harness';
+import { waitForHostFrame } from '../webviewFrames';
 import { blocking, describeFindings, runAxe, type AxeFinding } from './axe';
 
 export const WIDTHS = [250, 600] as const;
@@ -17,6 +18,8 @@ export class ChatSession {
   /** The serious and critical findings: the test fails on any. */
   readonly failures: string[] = [];
   private theme: ThemeKind = 'dark';
+  /** The widths `check` visits: both in the dark theme; one in the others (colours do not depend on the width, layout does not depend on the theme). */
+  widths: readonly number[] = WIDTHS;
 
   private constructor(
     readonly ui: VsCodeUi,
@@ -64,23 +67,8 @@ export class ChatSession {
   }
 
   /** The innermost document of our webview hosted as a `view` (sidebar) or a `panel` (editor tab). */
-  async hostFrame(host: 'view' | 'panel', timeoutMs = 90_000): Promise<Frame> {
-    const deadline = Date.now() + timeoutMs;
-    for (;;) {
-      const loading: Frame[] = [];
-      for (const f of this.ui.page.frames()) {
-        if (!f.url().includes('webview/browser/pre') || f.childFrames().some((c) => c.url().includes('webview/browser/pre'))) continue;
-        const kind = await f.evaluate(() => document.body?.dataset.host).catch(() => undefined);
-        if (kind === host) return f;
-        if (kind === undefined) loading.push(f);
-      }
-      const left = deadline - Date.now();
-      if (left <= 0) throw new Error(`no ${host} webview after ${timeoutMs} ms`);
-      await Promise.race([
-        this.ui.page.waitForEvent('frameattached', { timeout: left }),
-        ...loading.map((f) => f.waitForFunction(() => document.body?.dataset.host !== undefined, null, { timeout: left })),
-      ]).catch(() => undefined);
-    }
+  hostFrame(host: 'view' | 'panel', timeoutMs = 90_000): Promise<Frame> {
+    return waitForHostFrame(this.ui.page, host, timeoutMs);
   }
 
   /**
@@ -120,7 +108,7 @@ export class ChatSession {
    * screenshot and runs axe.
    */
   async check(state: string, host: 'view' | 'panel', show: (frame: Frame) => Promise<void>): Promise<void> {
-    for (const width of WIDTHS) {
+    for (const width of this.widths) {
       if (host === 'view') await this.ui.setSidebarWidth(width);
       else await this.setEditorWidth(width);
       const frame = host === 'view' ? await this.sidebar() : await this.hostFrame('panel');
