@@ -98,7 +98,8 @@ export async function main(args: string[]): Promise<number> {
 
   // Claude Code's settings files: their deny and ask rules always apply; the repository's allow rules with --trust-project-settings.
   const homeDir = os.homedir();
-  const settings = await loadSettings({ projectRoot: o.cwd, homeDir, userDir: claudeConfigDir(process.env, homeDir), readFile: (f) => readFile(f, 'utf8').catch(() => undefined) });
+  const userDir = claudeConfigDir(process.env, homeDir);
+  const settings = await loadSettings({ projectRoot: o.cwd, homeDir, userDir, readFile: (f) => readFile(f, 'utf8').catch(() => undefined) });
   for (const p of settings.problems.filter((x) => x.severity === 'error')) warn(`elixir-agent: ${p.file}:${p.line}:${p.column}: ${p.message}`);
   const hidden = (t: Tool) => hiddenBySettings(settings.permissions, t.name) !== undefined;
 
@@ -113,7 +114,7 @@ export async function main(args: string[]): Promise<number> {
   const tools = resolution ? all.filter((t) => resolution.enabled.includes(t.name)) : all;
   const unavailable = resolution?.statuses.filter((s) => s.status !== 'available').map((s) => s.name) ?? [];
   const memory = await loadProjectMemory([o.cwd], nodeAgentFs, {
-    userDir: o.includeUser ? claudeConfigDir(process.env, homeDir) : undefined,
+    userDir: o.includeUser ? userDir : undefined,
     homeDir,
     denied: readDeniedBy(settings.permissions, { projectRoot: o.cwd, homeDir }),
   });

@@ -53,7 +53,7 @@ export function alwaysAllowRule(tool: string, input: unknown, ctx: Partial<Match
     const command = typeof input === 'object' && input !== null ? (input as { command?: unknown }).command : undefined;
     text = typeof command === 'string' ? bashRule(command) : undefined;
   } else if (EDIT_TOOLS.has(tool)) text = editRule(input, ctx.projectRoot);
-  else if (/^[A-Za-z_][A-Za-z0-9_-]*$/.test(tool)) text = tool;
+  else text = tool; // parseRule below refuses what is not a tool name
   if (!text || !ctx.projectRoot) return undefined;
   // Only a rule that covers the very call it came from.
   const parsed = parseRule(text);
